@@ -1,11 +1,12 @@
 // Bundles each entry point into dist/ with esbuild. One bundle starts about twice
 // as fast as the unbundled module graph (Ink's es-toolkit import alone costs ~150 ms).
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const entries = {
   cli: 'src/cli/main.ts',
   'lab-supervisor': 'src/lab/supervisor-main.ts',
@@ -31,7 +32,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   alias: { 'react-devtools-core': stub },
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', __CHAOSDECK_VERSION__: JSON.stringify(version) },
   // CommonJS dependencies (ssh2, ws, prom-client) call require(); ESM output needs one.
   banner: {
     js: "import { createRequire as __chaosdeckCreateRequire } from 'node:module'; const require = __chaosdeckCreateRequire(import.meta.url);",

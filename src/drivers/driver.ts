@@ -82,6 +82,16 @@ export interface SourceContext {
   emit(event: UnstampedEvent): void;
 }
 
+/** What `prepare` may use. */
+export interface PrepareContext {
+  readonly environment: Environment;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly stateDir: string;
+  readonly signal: AbortSignal;
+  /** One line of progress for the screen ("starting the lab: 4/8 services healthy"). */
+  onProgress(text: string): void;
+}
+
 /** One line of `chaosdeck doctor`. */
 export interface DoctorCheck {
   readonly name: string;
@@ -114,6 +124,12 @@ export interface Driver {
   undo(undo: UndoSpec, context: ActionContext): Promise<ActionOutcome>;
   /** Starts a live source this driver can offer (logs, status, …), or returns null if it cannot. */
   openSource?(spec: SourceSpec, context: SourceContext): Source | null;
+  /**
+   * Gets the system ready before a run that binds this driver (the lab driver
+   * starts the lab when it is not running), reporting progress as it goes.
+   * `release` undoes what `prepare` started, and only that.
+   */
+  prepare?(context: PrepareContext): Promise<{ release(): Promise<void> }>;
   /** Checks that the driver can run here: binary, version, credentials, reachability. */
   doctor?(config: Readonly<Record<string, unknown>>, runner: CommandRunner): Promise<DoctorCheck[]>;
 }

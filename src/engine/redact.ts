@@ -14,6 +14,9 @@ const PATTERNS: readonly RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g,
 ];
 
+// One cheap test per string: only text containing one of these can match a pattern.
+const MAYBE_SECRET = /private key|authori[sz]ation|bearer|key|secret|passw|pwd|token|auth|:\/\/[^\s/]*@|AKIA|ASIA|gh[pousr]_/i;
+
 /** Replaces secrets in text; values are the literal secrets an environment declares. */
 export type Redactor = (text: string) => string;
 
@@ -27,6 +30,7 @@ export function createRedactor(values: Iterable<string> = []): Redactor {
   return (text) => {
     let out = text;
     for (const literal of literals) if (out.includes(literal)) out = out.split(literal).join(MASK);
+    if (!MAYBE_SECRET.test(out)) return out;
     for (const pattern of PATTERNS) {
       out = out.replace(pattern, (match, ...groups) => {
         const prefix = typeof groups[0] === 'string' && groups.length > 2 ? groups[0] : '';

@@ -1,0 +1,13 @@
+import type { CliCommand } from '../command';
+import { listCommand } from './list';
+import { restoreCommand } from './restore';
+import { runCommand } from './run';
+import { validateCommand } from './validate';
+
+// The subcommands, in the order `chaosdeck --help` lists them.
+export const commands: readonly CliCommand[] = [
+  runCommand,
+  listCommand,
+  validateCommand,
+  restoreCommand,
+];
