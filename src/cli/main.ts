@@ -5,6 +5,7 @@ import { ExitCode, type CliCommand, type CliIo } from './command';
 import { commands } from './commands/index';
 import { defaultCommand } from './default-command';
 import { VERSION } from './version';
+import './hooks-setup';
 
 // The entry point: finds the subcommand, parses its options, prints help and
 // version, and turns errors into a message and an exit code — never a stack,

@@ -37,7 +37,7 @@ export function createTimelinePrinter({ write, palette: p, showLogs = false }: T
         break;
       }
       case 'action.started':
-        if (!event.isProbe) line(event.t, `  ${p.accent('▸')} ${event.summary} ${p.dim(`(${event.driver})`)}`);
+        if (!event.isProbe && !event.verb.startsWith('undo ')) line(event.t, `  ${p.accent('▸')} ${event.summary} ${p.dim(`(${event.driver})`)}`);
         break;
       case 'command.started':
         commandActions.set(event.commandId, event.actionId);

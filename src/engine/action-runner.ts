@@ -181,7 +181,6 @@ export async function executeAction(deps: ActionDeps, rawAction: Action, options
 }
 
 function registerUndo(deps: ActionDeps, actionId: string, driver: Driver, targetName: string | null, binding: ActionContext['binding'], undo: UndoSpec): void {
-  if (deps.mode === 'dry-run') return;
   const entry: JournalEntry = {
     undoId: `${deps.runId}-${nextId('u')}`,
     runId: deps.runId,

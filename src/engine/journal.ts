@@ -41,6 +41,18 @@ export interface RollbackJournal {
 
 const journalDir = (stateDir: string) => join(stateDir, 'journal');
 
+/** A journal kept in memory only: dry-runs plan their undos without leaving anything for `restore`. */
+export function volatileJournal(): RollbackJournal {
+  const entries = new Map<string, JournalEntry>();
+  return {
+    file: '',
+    append: (entry) => void entries.set(entry.undoId, entry),
+    markDone: (undoId) => void entries.delete(undoId),
+    pending: () => [...entries.values()],
+    close: () => undefined,
+  };
+}
+
 /** Opens (creates) the journal of a run. */
 export function openJournal(stateDir: string, meta: { runId: string; scenarioId: string }): RollbackJournal {
   const dir = journalDir(stateDir);

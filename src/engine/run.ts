@@ -10,7 +10,7 @@ import { createBus, type EventBus } from './bus';
 import { describeCheck, readCheck, type CheckReading } from './checks';
 import type { RunController, RunHost, RunOutcome } from './controller';
 import type { EventSink, Phase, RunMode } from './events';
-import { openJournal } from './journal';
+import { openJournal, volatileJournal } from './journal';
 import { evaluateCriteria, Measurements } from './measures';
 import { createRedactor, secretValuesFromEnv } from './redact';
 import { reduce } from './reducer';
@@ -81,7 +81,7 @@ export function startRun(options: RunOptions): Run {
     redact,
     sinks: [(e) => { view = reduce(view, e); measurements.observe(e); }, ...(options.sinks ?? [])],
   });
-  const journal = openJournal(options.stateDir, { runId, scenarioId: scenario.id });
+  const journal = mode === 'dry-run' ? volatileJournal() : openJournal(options.stateDir, { runId, scenarioId: scenario.id });
   const deps: ActionDeps = {
     bus, registry: options.registry, environment, runner: options.runner, journal, mode, host: options.host,
     stateDir: options.stateDir, runId, scenarioId: scenario.id, templateValues: templateValues(environment),
