@@ -26,10 +26,10 @@ export function describeTolerance(tolerance: Tolerance, unit = ''): string {
   const parts: string[] = [];
   const u = (n: number) => `${n}${unit}`;
   if (tolerance.equals !== undefined) parts.push(`= ${JSON.stringify(tolerance.equals)}`);
-  if (tolerance.lt !== undefined) parts.push(`< ${u(tolerance.lt)}`);
-  if (tolerance.lte !== undefined) parts.push(`≤ ${u(tolerance.lte)}`);
   if (tolerance.gt !== undefined) parts.push(`> ${u(tolerance.gt)}`);
   if (tolerance.gte !== undefined) parts.push(`≥ ${u(tolerance.gte)}`);
+  if (tolerance.lt !== undefined) parts.push(`< ${u(tolerance.lt)}`);
+  if (tolerance.lte !== undefined) parts.push(`≤ ${u(tolerance.lte)}`);
   if (tolerance.range !== undefined) parts.push(`${u(tolerance.range[0])}..${u(tolerance.range[1])}`);
   if (tolerance.regex !== undefined) parts.push(`~ /${tolerance.regex}/`);
   if (tolerance.oneOf !== undefined) parts.push(`in [${tolerance.oneOf.map((v) => JSON.stringify(v)).join(', ')}]`);
