@@ -70,6 +70,10 @@ async function route(supervisor: Supervisor, incoming: http.IncomingMessage, res
       return sendJson(response, 201, supervisor.startLoad(spec));
     }
   }
+  if (method === 'GET' && parts[0] === 'services' && parts[1] === 'supervisor' && parts[2] === 'logs') {
+    const tail = Math.max(1, Math.min(2000, Number(url.searchParams.get('tail') ?? 200) || 200));
+    return sendJson(response, 200, { service: 'supervisor', lines: supervisor.recentLogs('supervisor', tail).map((l) => ({ service: 'supervisor', ...l })) });
+  }
   if (parts[0] === 'services' && parts[1] !== undefined) {
     const [, name, verb] = parts;
     const targets = supervisor.resolve(name);
