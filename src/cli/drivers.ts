@@ -1,3 +1,5 @@
+import { dockerDriver } from '../drivers/docker';
+import { kubectlDriver } from '../drivers/kubectl';
 import { createRegistry, type DriverRegistry } from '../drivers/registry';
 import { shellDriver } from '../drivers/shell';
 
@@ -6,5 +8,5 @@ import { shellDriver } from '../drivers/shell';
 
 /** The full registry. */
 export function allDrivers(): DriverRegistry {
-  return createRegistry([shellDriver]);
+  return createRegistry([shellDriver, dockerDriver, kubectlDriver]);
 }
