@@ -39,6 +39,8 @@ export interface ServiceStatus {
   readonly dataPort: number | null;
   /** Wall-clock ms when the service entered its current state. */
   readonly since: number;
+  /** Wall-clock ms when the current (or last) process was spawned; null before the first start. */
+  readonly startedAt: number | null;
   readonly restartPolicy: RestartPolicy;
   readonly memoryLimitMb: number;
   readonly rssMb: number | null;

@@ -47,6 +47,7 @@ export function createCpuHog(logger: Logger): CpuHog {
       if (percent === 0) return;
       logger.warn(`CPU hog started: ${percent}% of the event loop${durationMs ? ` for ${Math.round(durationMs / 1000)} s` : ''}`);
       timer = setInterval(tick, CPU_PERIOD_MS);
+      setImmediate(tick);
       if (durationMs && durationMs > 0) endTimer = setTimeout(stop, durationMs);
     },
     stop,

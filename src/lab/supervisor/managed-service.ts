@@ -87,6 +87,7 @@ export class ManagedService {
       port: this.config.httpPort,
       dataPort: this.config.dataPort ?? null,
       since: this.since,
+      startedAt: this.startedAt === 0 ? null : this.startedAt,
       restartPolicy: this.restartPolicy,
       memoryLimitMb: this.memoryLimitMb,
       rssMb: this.rssMb,
