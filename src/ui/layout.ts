@@ -29,7 +29,7 @@ export type DeckLayout =
 /** What the layout depends on besides the size. */
 export interface LayoutOptions {
   readonly zoomed?: PaneId | null;
-  /** Steps in the scenario plus phase headings; the steps pane is no taller than this. */
+  /** Rows the steps list needs (steps plus phase headings); the steps pane is no taller than this. */
   readonly stepRows?: number;
   /** Rows the halted banner or a verdict takes above the body. */
   readonly bannerRows?: number;
@@ -80,12 +80,12 @@ export function computeLayout(columns: number, rows: number, { zoomed = null, st
   const gap = 1;
   const leftWidth = Math.min(72, Math.max(34, Math.floor(width * 0.4)));
   const rightWidth = width - leftWidth - gap;
-  const [notesHeight, stepsHeight] = split(bodyHeight, [{ weight: 3, min: 8 }, { weight: 1, min: 6, max: stepRows + 1 }]) as [number, number];
-  const left = column(leftWidth, bodyHeight, [pane('notes', leftWidth, notesHeight), pane('steps', leftWidth, stepsHeight)]);
-
+  let left: LayoutNode;
   let right: LayoutNode;
   if (rightWidth >= 90 && bodyHeight >= 30) {
-    // Wide: status beside latency-over-breakers, then commands, then logs.
+    // Wide: notes over steps on the left; status beside latency-over-breakers, then commands, then logs.
+    const [notesHeight, stepsHeight] = split(bodyHeight, [{ weight: 3, min: 8 }, { weight: 1, min: 6, max: stepRows + 1 }]) as [number, number];
+    left = column(leftWidth, bodyHeight, [pane('notes', leftWidth, notesHeight), pane('steps', leftWidth, stepsHeight)]);
     const [topHeight, commandsHeight, logsHeight] = split(bodyHeight, [{ weight: 2, min: 12, max: 20 }, { weight: 1, min: 6, max: 12 }, { weight: 4, min: 8 }]) as [number, number, number];
     const statusWidth = Math.floor((rightWidth - gap) * 0.45);
     const chartsWidth = rightWidth - gap - statusWidth;
@@ -99,14 +99,17 @@ export function computeLayout(columns: number, rows: number, { zoomed = null, st
       pane('logs', rightWidth, logsHeight),
     ]);
   } else {
-    // Narrow: status and breakers side by side over latency, commands, logs.
-    const [topHeight, latencyHeight, commandsHeight, logsHeight] = split(bodyHeight, [
-      { weight: 1, min: 6, max: 9 }, { weight: 1, min: 5, max: 8 }, { weight: 1, min: 4, max: 8 }, { weight: 3, min: 5 },
+    // Narrow: notes, a compact steps list and breakers on the left; status, latency, commands, logs on the right.
+    const compactSteps = Math.min(stepRows, 8);
+    const [notesHeight, stepsHeight, breakersHeight] = split(bodyHeight, [
+      { weight: 3, min: 8 }, { weight: 1, min: 4, max: compactSteps + 1 }, { weight: 1, min: 4, max: 6 },
+    ]) as [number, number, number];
+    left = column(leftWidth, bodyHeight, [pane('notes', leftWidth, notesHeight), pane('steps', leftWidth, stepsHeight), pane('breakers', leftWidth, breakersHeight)]);
+    const [statusHeight, latencyHeight, commandsHeight, logsHeight] = split(bodyHeight, [
+      { weight: 1, min: 6, max: 10 }, { weight: 1, min: 5, max: 9 }, { weight: 1, min: 4, max: 9 }, { weight: 3, min: 5 },
     ]) as [number, number, number, number];
-    const statusWidth = Math.floor((rightWidth - gap) * 0.55);
-    const breakersWidth = rightWidth - gap - statusWidth;
     right = column(rightWidth, bodyHeight, [
-      row(rightWidth, topHeight, [pane('status', statusWidth, topHeight), pane('breakers', breakersWidth, topHeight)]),
+      pane('status', rightWidth, statusHeight),
       pane('latency', rightWidth, latencyHeight),
       pane('commands', rightWidth, commandsHeight),
       pane('logs', rightWidth, logsHeight),

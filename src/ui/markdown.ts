@@ -40,6 +40,16 @@ export function parseInline(text: string): Span[] {
   return spans;
 }
 
+function mergeSpans(spans: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  for (const span of spans) {
+    const last = out[out.length - 1];
+    if (last && last.style === span.style) out[out.length - 1] = { text: last.text + span.text, style: span.style };
+    else out.push(span);
+  }
+  return out;
+}
+
 /** Parses a note into blocks. Consecutive paragraph lines join with a space, as Markdown does. */
 export function parseMarkdown(source: string): Block[] {
   const blocks: Block[] = [];
@@ -88,7 +98,7 @@ export function parseMarkdown(source: string): Block[] {
     const previous = blocks[blocks.length - 1];
     if (paragraph.length === 0 && previous?.kind === 'item' && /^\s{2,}\S/.test(line)) {
       // A continuation line of a list item.
-      blocks[blocks.length - 1] = { ...previous, spans: [...previous.spans, ...parseInline(` ${line.trim()}`)] };
+      blocks[blocks.length - 1] = { ...previous, spans: mergeSpans([...previous.spans, ...parseInline(` ${line.trim()}`)]) };
       continue;
     }
     paragraph.push(line.trim());

@@ -28,7 +28,7 @@ export interface NotesProps {
   readonly stepIndex?: number;
 }
 
-/** The step's title, notes, expected observations with live ✓/✗, talking points (not with --audience), and the hypothesis. */
+/** The step's title, the hypothesis (baseline and restore), notes, expected observations with live ✓/✗, talking points (not with --audience). */
 export function Notes({ rect, stepIndex }: NotesProps) {
   const { theme, glyphs } = useLook();
   const { isAudience } = useRun();
@@ -58,7 +58,9 @@ export function Notes({ rect, stepIndex }: NotesProps) {
     <Pane rect={rect} info={`${index + 1}/${run.scenario.steps.length}`}>
       <Box flexDirection="column" width={width}>
         <Text {...roles.text.heading} wrap="truncate">{step.title}</Text>
-        <Text {...roles.text.muted}>Hypothesis: <Text {...roles.text.emphasis}>{run.scenario.hypothesis}</Text></Text>
+        {step.phase === 'baseline' || step.phase === 'restore' ? (
+          <Text {...roles.text.muted}>Hypothesis: <Text {...roles.text.emphasis}>{run.scenario.hypothesis}</Text></Text>
+        ) : null}
         {step.notes ? <Box marginTop={1}><Markdown source={step.notes} width={width} /></Box> : null}
         {step.expect.length > 0 ? (
           <Box flexDirection="column" marginTop={1}>

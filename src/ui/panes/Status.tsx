@@ -45,8 +45,9 @@ export function Status({ rect }: StatusProps) {
   const startedAt = useViewState(selectStartedAt);
   const runTime = useRunTime();
   const roles = theme.roles;
-  const stateWidth = 11;
-  const readyWidth = 6;
+  const isNarrow = rect.width < 50;
+  const stateWidth = isNarrow ? 9 : 11;
+  const readyWidth = isNarrow ? 4 : 6;
   const restartsWidth = 4;
   const ageWidth = 5;
   const nameWidth = Math.max(6, rect.width - stateWidth - readyWidth - restartsWidth - ageWidth - 1);
@@ -58,7 +59,7 @@ export function Status({ rect }: StatusProps) {
   return (
     <Pane rect={rect} info={targets.length > 0 ? `${targets.length - down}/${targets.length} ready` : undefined} isInfoWarning={down > 0}>
       <Text {...roles.text.muted} wrap="truncate">
-        {fit('NAME', nameWidth)}{fit('STATE', stateWidth)}{fit('READY', readyWidth)}{fit('RST', restartsWidth)}{fit('AGE', ageWidth)}
+        {fit('NAME', nameWidth)}{fit('STATE', stateWidth)}{fit(isNarrow ? 'RDY' : 'READY', readyWidth)}{fit('RST', restartsWidth)}{fit('AGE', ageWidth)}
       </Text>
       {targets.length === 0 ? <Text {...roles.text.muted}>No status yet.</Text> : null}
       {shown.map((target) => {
