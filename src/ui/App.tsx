@@ -5,12 +5,14 @@ import type { ViewState } from '../engine/view-state';
 import type { ConfirmBridge, ConfirmRequest } from './confirm-bridge';
 import { RunContext, UiProvider, type RunBinding } from './contexts';
 import { useKeyLayers } from './hooks/use-key-layers';
+import type { UiState } from './ui-state';
 import { modeOfRun } from './hooks/use-run';
 import { useTerminalSize } from './hooks/use-terminal-size';
 import { useUiActions } from './hooks/use-ui-actions';
 import { useUiState } from './hooks/use-ui-state';
 import { useViewState } from './hooks/use-view-state';
-import { activeBindings, PANE_IDS, type CommandHandler, type CommandId, type KeyLayer, type PaneId } from './keymap';
+import { buildDeckLayers } from './deck-layers';
+import { activeBindings, type CommandHandler, type CommandId, type PaneId } from './keymap';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS, type LayoutNode, type PaneRect } from './layout';
 import { Breakers } from './panes/Breakers';
 import { Commands } from './panes/Commands';
@@ -100,7 +102,7 @@ function Deck({ run, confirm, screenHandlers, onExit }: AppProps) {
     onExit(outcome);
   };
   const quit = (reason: 'quit' | 'interrupt') => {
-    if (ui.quitting) return;
+    if (actions.current().quitting) return;
     actions.startQuit(reason);
     confirm?.cancelAll();
     if (!controller) return exit(null);
@@ -108,93 +110,14 @@ function Deck({ run, confirm, screenHandlers, onExit }: AppProps) {
     const isComplete = state.steps.length > 0 && state.steps.every((s) => s.progress === 'done' || s.progress === 'skipped');
     void controller.finish(reason === 'interrupt' ? 'interrupted' : isComplete ? 'completed' : 'aborted').then(exit, () => exit(null));
   };
-  const logLines = () => run.store.getSnapshot().logs.lines;
-  const moveAnchor = (by: number) => {
-    const lines = logLines();
-    if (lines.length === 0) return true;
-    const from = ui.logs.anchor ? lines.lastIndexOf(ui.logs.anchor) : lines.length - 1;
-    const to = Math.min(lines.length - 1, Math.max(0, (from < 0 ? 0 : from) + by));
-    if (to >= lines.length - 1 && by > 0) actions.followLogs();
-    else actions.pauseLogs(lines[to]!);
-    return true;
+  const interrupt = () => {
+    interrupts.current += 1;
+    if (actions.current().quitting && interrupts.current >= FORCE_QUIT_PRESSES) exit(null);
+    else quit('interrupt');
   };
-  const consume = (effect: () => void): CommandHandler => () => {
-    effect();
-    return true;
-  };
-
-  const layers: KeyLayer[] = [];
-  layers.push({
-    id: 'system',
-    handlers: {
-      'deck.interrupt': () => {
-        interrupts.current += 1;
-        if (ui.quitting && interrupts.current >= FORCE_QUIT_PRESSES) exit(null);
-        else quit('interrupt');
-        return true;
-      },
-    },
-  });
-  if (ui.quitting) {
-    layers.push({ id: 'quitting', handlers: {}, isExclusive: true });
-  } else if (request && confirm) {
-    layers.push({ id: 'confirm', isExclusive: true, handlers: { 'modal.yes': consume(() => confirm.answer(true)), 'modal.no': consume(() => confirm.answer(false)) } });
-  } else if (ui.dialog?.kind === 'quit') {
-    layers.push({ id: 'quit', isExclusive: true, handlers: { 'modal.yes': consume(() => quit('quit')), 'modal.no': consume(actions.closeDialog) } });
-  } else if (ui.dialog?.kind === 'help') {
-    layers.push({ id: 'help', isExclusive: true, handlers: { 'ui.close': consume(actions.closeDialog) } });
-  } else if (ui.logs.draft !== null) {
-    const draft = ui.logs.draft;
-    layers.push({
-      id: 'filter',
-      isExclusive: true,
-      handlers: {},
-      onText: (input, key) => {
-        if (key.return) actions.applyFilter();
-        else if (key.escape) actions.cancelFilter();
-        else if (key.backspace || key.delete) actions.draftFilter(draft.slice(0, -1));
-        else if (input && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow) actions.draftFilter(draft + input);
-        return true;
-      },
-    });
-  }
-  const deckHandlers: Partial<Record<CommandId, CommandHandler>> = {
-    ...(controller ? {
-      'deck.next': consume(() => controller.next()),
-      'deck.back': consume(() => controller.back()),
-      'deck.run': consume(() => controller.runStep()),
-      'deck.restore': consume(() => controller.restore()),
-      'deck.halt': consume(() => controller.halt('halt all pressed by the presenter')),
-    } : {}),
-    'ui.focusNext': consume(() => actions.focusStep(1)),
-    'ui.focusPrevious': consume(() => actions.focusStep(-1)),
-    'ui.zoom': consume(actions.toggleZoom),
-    ...Object.fromEntries(PANE_IDS.map((pane) => [`ui.focus.${pane}`, consume(() => actions.focus(pane))])),
-    'logs.follow': consume(() => (ui.logs.anchor ? actions.followLogs() : actions.pauseLogs(logLines().at(-1) ?? null))),
-    'logs.wrap': consume(actions.toggleWrap),
-    'logs.timestamps': consume(actions.toggleTimestamps),
-    'logs.filter': consume(actions.editFilter),
-    'logs.clearFilter': () => {
-      if (!ui.logs.filter && !ui.zoomed) return false;
-      if (ui.logs.filter) actions.clearFilter();
-      else actions.toggleZoom();
-      return true;
-    },
-    'logs.up': () => moveAnchor(-1),
-    'logs.down': () => (ui.logs.anchor ? moveAnchor(1) : false),
-    'logs.pageUp': () => moveAnchor(-logsHeight),
-    'logs.pageDown': () => (ui.logs.anchor ? moveAnchor(logsHeight) : false),
-    ...screenHandlers,
-  };
-  layers.push({ id: 'screen', handlers: deckHandlers });
-  layers.push({
-    id: 'global',
-    handlers: {
-      'deck.quit': consume(() => (pendingFaults > 0 && controller ? actions.openDialog({ kind: 'quit', pendingFaults }) : quit('quit'))),
-      'ui.help': consume(() => actions.openDialog({ kind: 'help' })),
-    },
-  });
-  useKeyLayers(layers, { isReadOnly: mode.isReadOnly });
+  const buildLayers = (state: UiState) => buildDeckLayers(state, { actions, controller, confirm, store: run.store, screenHandlers, logsPage: logsHeight, quit, interrupt });
+  useKeyLayers(() => buildLayers(actions.current()), { isReadOnly: mode.isReadOnly });
+  const layers = buildLayers(ui);
   const screenBindings = activeBindings(layers.slice(-2), { isReadOnly: mode.isReadOnly });
   const footerBindings = activeBindings(layers.slice(1), { isReadOnly: mode.isReadOnly });
 

@@ -134,7 +134,7 @@ function Progress({ title, lines }: { readonly title: string; readonly lines: re
     return () => clearInterval(timer);
   }, []);
   // Ctrl+C here cannot restore anything yet; the CLI's signal handling covers it.
-  useKeyLayers([]);
+  useKeyLayers(() => []);
   const spinner = glyphs.isUnicode ? '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏' : '|/-\\';
   return (
     <Box flexDirection="column" width={columns} height={Math.max(1, rows - 1)} justifyContent="center" paddingX={4}>

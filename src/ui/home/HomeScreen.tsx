@@ -62,7 +62,7 @@ export function HomeScreen({ data, onOpen, onQuit, message }: HomeScreenProps) {
       },
     },
   }];
-  useKeyLayers(layers);
+  useKeyLayers(() => layers);
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return <TooSmall columns={columns} rows={rows} minColumns={MIN_COLUMNS} minRows={MIN_ROWS} />;
 
   const height = rows - 1;

@@ -3,14 +3,15 @@ import { useRef } from 'react';
 import { dispatchKey, type KeyLayer } from '../keymap';
 
 /**
- * The one place the deck reads keys: every key press goes to `dispatchKey`
- * with the current layers. The layers are read through a ref so a re-render
- * never re-subscribes Ink's input handler.
+ * The one place a screen reads keys: every key press goes to `dispatchKey`
+ * with the layers `getLayers` builds at that moment, so a key sees the state
+ * the previous key left even before React re-rendered. Read through a ref, so
+ * a re-render never re-subscribes Ink's input handler.
  */
-export function useKeyLayers(layers: readonly KeyLayer[], { isReadOnly = false, isActive = true } = {}): void {
-  const current = useRef({ layers, isReadOnly });
-  current.current = { layers, isReadOnly };
+export function useKeyLayers(getLayers: () => readonly KeyLayer[], { isReadOnly = false, isActive = true } = {}): void {
+  const current = useRef({ getLayers, isReadOnly });
+  current.current = { getLayers, isReadOnly };
   useInput((input, key) => {
-    dispatchKey(current.current.layers, input, key, { isReadOnly: current.current.isReadOnly });
+    dispatchKey(current.current.getLayers(), input, key, { isReadOnly: current.current.isReadOnly });
   }, { isActive });
 }
