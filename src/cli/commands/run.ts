@@ -57,6 +57,7 @@ export const runOptions = {
   'rollback-strategy': { type: 'string' },
   'skip-unsupported': { type: 'boolean' },
   'expect-timeout': { type: 'string' },
+  share: { type: 'boolean' }, bind: { type: 'string' },
 } as const;
 
 export const runCommand: CliCommand = {

@@ -1,0 +1,37 @@
+import { registerRunHook } from '../cli/run-hooks';
+import { DeckError } from '../engine/errors';
+import { parseBind } from './address';
+import { startShareServer } from './server';
+import { publishShareInfo, shareInfoLines } from './share-info';
+
+// `--share [--bind HOST:PORT]` on `run` and `present`: a share server hangs
+// off the run's stream for as long as the run lasts. The follow URL, token and
+// QR code go to stderr before the run starts (the deck draws them from the
+// published share info) and the server closes after the run's outcome.
+
+registerRunHook(async ({ io, values }) => {
+  if (values.share !== true) {
+    if (typeof values.bind === 'string') io.stderr.write('chaosdeck: --bind has no effect without --share\n');
+    return null;
+  }
+  let bind;
+  try {
+    bind = parseBind(typeof values.bind === 'string' ? values.bind : undefined);
+  } catch (error) {
+    throw new DeckError('USAGE', (error as Error).message, { cause: error });
+  }
+  const server = await startShareServer({ bind }).catch((error: NodeJS.ErrnoException) => {
+    const hint = error.code === 'EADDRINUSE' ? ` — port ${bind.port} is taken; pick another with --bind ${bind.host}:PORT` : '';
+    throw new DeckError('UNSUPPORTED', `could not start sharing on ${bind.host}:${bind.port}: ${error.message}${hint}`, { cause: error });
+  });
+  if (server.warning) io.stderr.write(`chaosdeck: warning: ${server.warning}\n`);
+  io.stderr.write(`${shareInfoLines(server.info).join('\n')}\n${server.info.qr}\n`);
+  publishShareInfo(server.info);
+  return {
+    sinks: [server.sink],
+    async close() {
+      publishShareInfo(null);
+      await server.close();
+    },
+  };
+});
