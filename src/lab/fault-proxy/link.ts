@@ -42,6 +42,8 @@ export class Link {
     this.refresh();
     source.on('data', (chunk: Buffer) => this.onData(chunk));
     source.on('end', () => this.onEnd());
+    // The peer may have sent its FIN before this link existed (the upstream was still connecting).
+    if (source.readableEnded) queueMicrotask(() => this.onEnd());
     target.on('drain', () => this.source.resume());
   }
 

@@ -76,7 +76,7 @@ export class FaultProxy {
   async start(): Promise<void> {
     if (this.server) return;
     const { host, port } = parseHostPort(this.listen);
-    const server = net.createServer({ noDelay: true }, (client) => this.accept(client));
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -107,7 +107,7 @@ export class FaultProxy {
     this.counters.accepted += 1;
     client.pause();
     const { host, port } = parseHostPort(this.upstream);
-    const upstream = net.connect({ host, port, noDelay: true });
+    const upstream = net.connect({ host, port, noDelay: true, allowHalfOpen: true });
     const connection: Connection = { client, upstream, links: [] };
     this.connections.add(connection);
     const onError = () => this.drop(connection, 'destroy');
