@@ -22,7 +22,7 @@ export type CommandId =
   | 'logs.up' | 'logs.down' | 'logs.pageUp' | 'logs.pageDown'
   | 'modal.yes' | 'modal.no'
   | 'home.up' | 'home.down' | 'home.open' | 'home.environment' | 'home.quit'
-  | 'replay.pause' | 'replay.faster' | 'replay.slower' | 'replay.seekBack' | 'replay.seekForward';
+  | 'replay.pause' | 'replay.faster' | 'replay.slower' | 'replay.seekBack' | 'replay.seekForward' | 'replay.nextMarker' | 'replay.previousMarker';
 
 /** Where a binding is listed in the help overlay. */
 export type KeyGroup = 'Run' | 'View' | 'Logs' | 'Replay' | 'Home' | 'Dialog';
@@ -76,8 +76,10 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   bind('home.environment', ['e', 'tab'], 'environment', 'Home'),
   bind('home.quit', ['q', 'ctrl+c'], 'quit', 'Home'),
   bind('replay.pause', ['space'], 'pause / play', 'Replay'),
-  bind('replay.faster', ['+', ']'], 'faster', 'Replay'),
-  bind('replay.slower', ['-', '['], 'slower', 'Replay'),
+  bind('replay.faster', ['+', '='], 'faster', 'Replay'),
+  bind('replay.slower', ['-', '_'], 'slower', 'Replay'),
+  bind('replay.nextMarker', [']'], 'next step marker', 'Replay'),
+  bind('replay.previousMarker', ['['], 'previous step marker', 'Replay'),
   bind('replay.seekBack', ['left', 'h'], 'seek back', 'Replay'),
   bind('replay.seekForward', ['right', 'l'], 'seek forward', 'Replay'),
 ];

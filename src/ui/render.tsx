@@ -34,6 +34,32 @@ export function inkOptions(streams: DeckStreams) {
   } as const;
 }
 
+// Ink 6.8's incremental log-update parks the cursor on the row below the frame
+// (the frame ends in a newline, as it must one row short of the screen) but
+// starts the next frame with cursorUp(height - 1), so every changed row lands
+// one row low (seen in tmux: the header drawn over the pane titles; compare
+// https://github.com/vadimdemedes/ink/issues/1023 for the same bookkeeping
+// off by one on resize). The deck owns the whole alternate screen and always
+// draws from its top-left corner, so that relative move becomes cursor-home.
+// eslint-disable-next-line no-control-regex
+const LEADING_CURSOR_UP = /^\x1b\[\d+A/;
+
+/** Wraps stdout so each incremental frame starts at the top-left corner of the screen. */
+export function anchorFrames(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
+  return new Proxy(stdout, {
+    get(target, property) {
+      if (property === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) => {
+          const data = typeof chunk === 'string' && LEADING_CURSOR_UP.test(chunk) ? chunk.replace(LEADING_CURSOR_UP, '\x1b[H') : chunk;
+          return (target.write as (...args: unknown[]) => boolean)(data, ...rest);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /** A mounted deck. */
 export interface MountedDeck {
   readonly instance: Instance;
@@ -54,9 +80,14 @@ export function mountDeck(node: ReactNode, look: Look, streams: DeckStreams): Mo
     isRestored = true;
     streams.stdout.write(LEAVE_ALTERNATE_SCREEN);
   };
+  // When the terminal goes away (SIGHUP, a closed tmux pane) writes fail with
+  // EIO; the deck must still restore faults on its way out, not crash on them.
+  const onWriteError = () => undefined;
+  streams.stdout.on('error', onWriteError);
   if (isTty) streams.stdout.write(ENTER_ALTERNATE_SCREEN);
   process.once('exit', restore);
-  const instance = render(<LookProvider look={look}>{node}</LookProvider>, inkOptions(streams));
+  const stdout = isTty ? anchorFrames(streams.stdout) : streams.stdout;
+  const instance = render(<LookProvider look={look}>{node}</LookProvider>, inkOptions({ ...streams, stdout }));
   const onResize = () => {
     // Ink clears only when the width shrinks; a shorter window leaves the old bottom rows behind.
     instance.clear();
@@ -69,6 +100,7 @@ export function mountDeck(node: ReactNode, look: Look, streams: DeckStreams): Mo
   ).finally(() => {
     streams.stdout.off('resize', onResize);
     restore();
+    streams.stdout.off('error', onWriteError);
     process.off('exit', restore);
   });
   return { instance, exited };

@@ -59,12 +59,12 @@ export function Latency({ rect }: LatencyProps) {
       ) : (
         <Text {...roles.text.muted}>No latency samples yet.</Text>
       )}
-      {chart.rows.map((row, r) => (
+      {last ? chart.rows.map((row, r) => (
         <Box key={r}>
           <Text {...roles.chart.axis}>{(r === 0 ? formatLatency(chart.max) : r === chart.rows.length - 1 ? '0' : '').padStart(AXIS_WIDTH - 1)} </Text>
           <Text wrap="truncate">{row.map((segment, i) => <Text key={i} {...segmentStyle(segment.role, theme)}>{segment.text}</Text>)}</Text>
         </Box>
-      ))}
+      )) : null}
       <Box>
         <Text>{' '.repeat(AXIS_WIDTH)}</Text>
         <Text wrap="truncate">{chart.markerRow.map((segment, i) => <Text key={i} {...segmentStyle(segment.role, theme)}>{segment.text}</Text>)}</Text>

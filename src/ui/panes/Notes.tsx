@@ -47,7 +47,7 @@ export function Notes({ rect, stepIndex }: NotesProps) {
         <Text {...roles.text.heading}>{run.scenario.title}</Text>
         {run.scenario.summary ? <Text>{run.scenario.summary}</Text> : null}
         <Text> </Text>
-        <Text><Text {...roles.text.strong}>Hypothesis </Text><Text {...roles.text.emphasis}>{run.scenario.hypothesis}</Text></Text>
+        <Text><Text {...roles.text.strong}>Hypothesis </Text><Text {...roles.text.emphasis}>{run.scenario.hypothesis.trim()}</Text></Text>
         <Text> </Text>
         <Text {...roles.text.muted}>Press space to enter the first step.</Text>
       </Pane>
@@ -59,7 +59,7 @@ export function Notes({ rect, stepIndex }: NotesProps) {
       <Box flexDirection="column" width={width}>
         <Text {...roles.text.heading} wrap="truncate">{step.title}</Text>
         {step.phase === 'baseline' || step.phase === 'restore' ? (
-          <Text {...roles.text.muted}>Hypothesis: <Text {...roles.text.emphasis}>{run.scenario.hypothesis}</Text></Text>
+          <Text {...roles.text.muted}>Hypothesis: <Text {...roles.text.emphasis}>{run.scenario.hypothesis.trim()}</Text></Text>
         ) : null}
         {step.notes ? <Box marginTop={1}><Markdown source={step.notes} width={width} /></Box> : null}
         {step.expect.length > 0 ? (
