@@ -39,7 +39,11 @@ export function Pane({ rect, info, isInfoWarning = false, children }: PaneProps)
         <Text {...rule}>{glyphs.rule.repeat(rest)}</Text>
       </Text>
       <Box flexDirection="column" height={rect.height - 1} width={rect.width} overflow="hidden">
-        {children}
+        {/* Content keeps its natural height and is clipped at the bottom; without
+            flexShrink 0, Yoga squeezes rows to zero height (a heading vanished at 80×24). */}
+        <Box flexDirection="column" flexShrink={0} width={rect.width}>
+          {children}
+        </Box>
       </Box>
     </Box>
   );
