@@ -1,3 +1,4 @@
+/* global URL, URLSearchParams, WebSocket, fetch, location, performance, requestAnimationFrame, setTimeout, setInterval */
 // The browser follower: connects to the share's stream with the token in this
 // page's URL, folds the numbered events with the engine's own reducer
 // (reducer.js) and redraws at most once per animation frame. It never sends

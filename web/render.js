@@ -1,3 +1,4 @@
+/* global document, Node, performance */
 // Draws the follower's state into the page. Every text from the stream goes
 // in through textContent (never innerHTML), so a log line cannot inject
 // markup. A section is redrawn only when its slice of the state changed: the

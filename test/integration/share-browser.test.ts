@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('share: browser follower page (chromium)', () => {
     expect(await page.locator('#chart polyline').count()).toBe(3);
     expect(await page.locator('#latency-now').textContent()).toContain('p95 900 ms');
     // Readable on a phone: nothing wider than the screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
