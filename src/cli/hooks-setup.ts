@@ -3,4 +3,6 @@
 // One import line each; main.ts imports this file once.
 import '../share/hook';
 import '../learn/run-hooks';
+import '../record/record-hook';
+import '../report/report-hook';
 export {};

@@ -1,5 +1,8 @@
 import type { CliCommand } from '../command';
 import { listCommand } from './list';
+import { exportCommand } from './export';
+import { replayCommand } from './replay';
+import { reportCommand } from './report';
 import { restoreCommand } from './restore';
 import { runCommand } from './run';
 import { validateCommand } from './validate';
@@ -10,4 +13,7 @@ export const commands: readonly CliCommand[] = [
   listCommand,
   validateCommand,
   restoreCommand,
+  replayCommand,
+  exportCommand,
+  reportCommand,
 ];

@@ -1,0 +1,140 @@
+import { hostname, platform, release } from 'node:os';
+import { z } from 'zod';
+import type { DeckEvent } from '../engine/events';
+import { RunStatusSchema } from '../engine/events';
+import { summarizeRun, type ActionRecord, type CheckRecord, type RunSummary } from './summary';
+
+// A run as a Chaos Toolkit journal (chaostoolkit-lib's journal.json): status,
+// deviated, steady_states before/after, run[], rollbacks[]. Teams that already
+// keep Chaos Toolkit journals, dashboards or `chaos report` keep using them.
+// The schema is strict where Chaos Toolkit's readers look and loose in the
+// experiment and activity bodies, whose shape depends on the provider.
+
+const ActivitySchema = z.looseObject({
+  type: z.enum(['action', 'probe']),
+  name: z.string(),
+  provider: z.looseObject({ type: z.string() }),
+});
+
+/** One activity as it ran. */
+export const CtkRunItemSchema = z.looseObject({
+  activity: ActivitySchema,
+  status: z.enum(['succeeded', 'failed', 'skipped']),
+  output: z.unknown().optional(),
+  exception: z.array(z.string()).optional(),
+  start: z.string(),
+  end: z.string(),
+  duration: z.number().nonnegative(),
+  tolerance_met: z.boolean().optional(),
+});
+export type CtkRunItem = z.infer<typeof CtkRunItemSchema>;
+
+const SteadyStateSchema = z.object({ steady_state_met: z.boolean(), probes: z.array(CtkRunItemSchema) }).nullable();
+
+/** A Chaos Toolkit journal. */
+export const CtkJournalSchema = z.looseObject({
+  'chaoslib-version': z.string(),
+  platform: z.string(),
+  node: z.string(),
+  experiment: z.looseObject({ title: z.string(), description: z.string().optional() }),
+  start: z.string(),
+  end: z.string(),
+  duration: z.number().nonnegative(),
+  status: RunStatusSchema,
+  deviated: z.boolean(),
+  steady_states: z.object({ before: SteadyStateSchema, after: SteadyStateSchema, during: z.array(z.unknown()) }),
+  run: z.array(CtkRunItemSchema),
+  rollbacks: z.array(CtkRunItemSchema),
+});
+export type CtkJournal = z.infer<typeof CtkJournalSchema>;
+
+/** Options for building a journal. */
+export interface CtkJournalOptions {
+  /** Written as `chaoslib-version` so readers know who produced it. */
+  readonly chaosdeckVersion: string;
+  /** Machine name; defaults to this host's. */
+  readonly node?: string;
+}
+
+// Chaos Toolkit writes naive ISO timestamps without a zone; we keep the zone, which its readers accept.
+const isoAt = (startedAt: string, t: number) => new Date(Date.parse(startedAt) + t).toISOString();
+
+function provider(action: ActionRecord): CtkRunItem['activity']['provider'] {
+  const command = action.commands[0];
+  if (action.verb === 'http') return { type: 'http', url: command?.display ?? action.summary };
+  if (command && !command.isDryRun && command.argv.length > 0 && (action.driver === 'shell' || action.verb === 'exec')) {
+    return { type: 'process', path: command.argv[0]!, arguments: command.argv.slice(1) };
+  }
+  return { type: 'chaosdeck', driver: action.driver, verb: action.verb, ...(action.target ? { target: action.target } : {}) };
+}
+
+function outputOf(action: ActionRecord): unknown {
+  if (action.output !== undefined) return action.output;
+  const command = action.commands.at(-1);
+  if (!command) return null;
+  return { status: command.exitCode, stdout: command.stdout.join('\n'), stderr: command.stderr.join('\n') };
+}
+
+function runItem(summary: RunSummary, action: ActionRecord): CtkRunItem {
+  const end = action.finishedAt ?? summary.durationMs;
+  const status = action.status === 'ok' || action.status === 'dry-run' ? 'succeeded' : action.status === 'skipped' ? 'skipped' : 'failed';
+  return {
+    activity: { type: action.kind === 'probe' ? 'probe' : 'action', name: action.summary, provider: provider(action) },
+    status,
+    output: outputOf(action),
+    ...(status === 'failed' ? { exception: [action.error ?? action.status] } : {}),
+    start: isoAt(summary.startedAt, action.startedAt),
+    end: isoAt(summary.startedAt, end),
+    duration: Math.max(0, end - action.startedAt) / 1000,
+  };
+}
+
+function checkItem(summary: RunSummary, check: CheckRecord): CtkRunItem {
+  return {
+    activity: { type: 'probe', name: check.label, provider: { type: 'chaosdeck', check: check.expected ?? check.label } },
+    status: check.status === 'skipped' ? 'skipped' : 'succeeded',
+    output: check.observed ?? null,
+    start: isoAt(summary.startedAt, check.startedAt),
+    end: isoAt(summary.startedAt, check.t),
+    duration: Math.max(0, check.t - check.startedAt) / 1000,
+    tolerance_met: check.status === 'met',
+  };
+}
+
+function steadyState(summary: RunSummary, which: 'before' | 'after'): CtkJournal['steady_states']['before'] {
+  const probes = summary.checks.filter((c) => c.kind === 'steady-state' && c.checkId.startsWith(`steady-${which}-`));
+  if (probes.length === 0) return null;
+  return { steady_state_met: probes.every((c) => c.status === 'met'), probes: probes.map((c) => checkItem(summary, c)) };
+}
+
+/** Builds the journal from a summary (see buildCtkJournal). */
+export function ctkJournalFromSummary(summary: RunSummary, options: CtkJournalOptions): CtkJournal {
+  const scenario = summary.scenario;
+  const method = summary.actions.filter((a) => a.step !== null && a.kind === 'action');
+  const rollbacks = summary.actions.filter((a) => a.kind === 'undo' || a.kind === 'rollback');
+  return {
+    'chaoslib-version': `chaosdeck ${options.chaosdeckVersion}`,
+    platform: `${platform()} ${release()}`,
+    node: options.node ?? hostname(),
+    experiment: {
+      title: scenario.title,
+      ...(scenario.summary ? { description: scenario.summary } : {}),
+      tags: scenario.tags,
+      'steady-state-hypothesis': { title: scenario.hypothesis.trim() },
+      extensions: [{ name: 'chaosdeck', scenario: scenario.id, runId: summary.runId, environment: summary.environment.name, mode: summary.mode, criteria: summary.criteria }],
+    },
+    start: summary.startedAt,
+    end: isoAt(summary.startedAt, summary.durationMs),
+    duration: summary.durationMs / 1000,
+    status: summary.status,
+    deviated: summary.isDeviated,
+    steady_states: { before: steadyState(summary, 'before'), after: steadyState(summary, 'after'), during: [] },
+    run: method.map((a) => runItem(summary, a)),
+    rollbacks: rollbacks.map((a) => runItem(summary, a)),
+  };
+}
+
+/** A run's events as a Chaos Toolkit journal; throws when the events have no `run.started`. */
+export function buildCtkJournal(events: Iterable<DeckEvent>, options: CtkJournalOptions): CtkJournal {
+  return ctkJournalFromSummary(summarizeRun(events), options);
+}
