@@ -1,0 +1,456 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DeckError, messageOf } from '../engine/errors';
+import type { UnstampedEvent } from '../engine/events';
+import { findLab, LINKS, resolveServices, startLab, type LabClient, type LabEvent, type ServiceStatus } from '../lab/client';
+import type { Binding, SourceSpec } from '../scenario/environment';
+import type { Action, Verb } from '../scenario/schema';
+import { createLineBatcher } from '../sources/batch';
+import { parsePrometheusText } from '../sources/prometheus-text';
+import { sourceIdOf } from '../sources/source-id';
+import { durationMs, isShowOnly, parseBinding, parseConfig, unsupported } from './action-support';
+import type { ActionContext, ActionOutcome, Driver, Source, SourceContext, UndoSpec } from './driver';
+import { httpCall } from './http-request';
+
+// The embedded lab, through its supervisor's control API and its fault
+// proxy's Toxiproxy API (both via src/lab/client.ts). Every call is echoed to
+// the audience as the HTTP request it is; dry-run echoes and does nothing.
+
+/** `{driver: lab, service: api}`: a service (api-1, edge, db, …) or a group (api). */
+export const LabBindingSchema = z.looseObject({
+  driver: z.literal('lab'),
+  service: z.string().refine((s) => resolveServices(s).length > 0, 'a lab service (proxy, db, cache, backend, collector, api-1, api-2, edge) or group (api)'),
+});
+
+/** `drivers.lab`: where the lab keeps its state, and whether actions start it when it is not running. */
+export const LabConfigSchema = z.object({
+  stateDir: z.string().optional(),
+  autoStart: z.boolean().default(true),
+});
+
+const VERBS: readonly Verb[] = ['stop', 'start', 'kill', 'restart', 'latency', 'loss', 'partition', 'heal', 'errors', 'cpu', 'memory', 'load', 'http'];
+const DESTRUCTIVE: readonly Verb[] = ['stop', 'kill', 'restart', 'partition', 'loss', 'errors', 'cpu', 'memory'];
+const LINK_NAMES: ReadonlySet<string> = new Set(LINKS.map((l) => l.name));
+
+interface Resolved {
+  readonly service: string;
+  readonly services: readonly string[];
+  readonly stateDir: string;
+  readonly autoStart: boolean;
+}
+
+function resolveTarget(context: ActionContext): Resolved {
+  const config = parseConfig(LabConfigSchema, context.config, 'lab');
+  const stateDir = config.stateDir ?? join(context.stateDir, 'lab');
+  const service = context.binding ? parseBinding(LabBindingSchema, context, 'lab').service : 'edge';
+  return { service, services: resolveServices(service), stateDir, autoStart: config.autoStart };
+}
+
+/** The fault-proxy links an action acts on: `to` (a dependency) or the links in front of the target. */
+function linksOf(action: Action & { to?: string }, target: Resolved): string[] {
+  const names = action.to ? resolveServices(action.to) : target.services;
+  const links = names.filter((n) => LINK_NAMES.has(n));
+  if (links.length === 0) {
+    throw new DeckError('ENVIRONMENT_INVALID', `no fault-proxy link leads to ${action.to ?? target.service}; links: ${[...LINK_NAMES].join(', ')}`);
+  }
+  return links;
+}
+
+const toxicName = (verb: string, link: string, stream: string) => `chaosdeck-${verb}-${link}-${stream}`;
+
+interface ToxicPlan { readonly link: string; readonly name: string; readonly type: string; readonly stream: 'upstream' | 'downstream'; readonly toxicity: number; readonly attributes: Record<string, number> }
+
+function toxicsFor(action: Action, target: Resolved): ToxicPlan[] {
+  switch (action.verb) {
+    case 'latency':
+      return linksOf(action, target).map((link) => ({ link, name: toxicName('latency', link, 'downstream'), type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: action.ms, jitter: action.jitter ?? 0 } }));
+    // A share of connections whose data is held forever: what packet loss looks like to a TCP client.
+    case 'loss':
+      return linksOf(action, target).map((link) => ({ link, name: toxicName('loss', link, 'downstream'), type: 'timeout', stream: 'downstream', toxicity: action.percent / 100, attributes: { timeout: 0 } }));
+    case 'partition': {
+      const streams: ('upstream' | 'downstream')[] = action.direction === 'ingress' ? ['downstream'] : action.direction === 'egress' ? ['upstream'] : ['upstream', 'downstream'];
+      return linksOf(action, target).flatMap((link) => streams.map((stream) => ({ link, name: toxicName('partition', link, stream), type: 'timeout', stream, toxicity: 1, attributes: { timeout: 0 } })));
+    }
+    default:
+      return [];
+  }
+}
+
+/** The lab client: the running lab, started when allowed (live runs only). */
+async function labFor(target: Resolved, context: ActionContext): Promise<LabClient> {
+  const found = await findLab({ stateDir: target.stateDir });
+  if (found) return found;
+  if (!target.autoStart || isShowOnly(context)) throw new DeckError('LAB_UNAVAILABLE', 'the lab is not running: start it with `chaosdeck lab up`');
+  const handle = context.echo('chaosdeck lab up');
+  try {
+    const client = await startLab({ stateDir: target.stateDir });
+    handle.finish({ isOk: true });
+    return client;
+  } catch (error) {
+    handle.finish({ isOk: false, error: messageOf(error) });
+    throw new DeckError('LAB_UNAVAILABLE', `the lab did not start: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Echoes `display`, then (live only) runs `call`; the outcome carries what the API answered. */
+async function step(context: ActionContext, display: string, call: () => Promise<unknown>): Promise<ActionOutcome> {
+  const handle = context.echo(display);
+  if (isShowOnly(context)) {
+    handle.finish({ isOk: true });
+    return { isOk: true };
+  }
+  try {
+    const output = await call();
+    handle.finish({ isOk: true });
+    return { isOk: true, output: output ?? undefined };
+  } catch (error) {
+    handle.line('stderr', messageOf(error));
+    handle.finish({ isOk: false, error: messageOf(error) });
+    return { isOk: false, error: messageOf(error) };
+  }
+}
+
+async function steps(context: ActionContext, list: readonly [string, () => Promise<unknown>][]): Promise<ActionOutcome> {
+  let last: ActionOutcome = { isOk: true };
+  for (const [display, call] of list) {
+    last = await step(context, display, call);
+    if (!last.isOk) return last;
+  }
+  return last;
+}
+
+const servicePath = (service: string, verb: string) => `/services/${service}/${verb}`;
+const body = (value: unknown) => (value === undefined ? '' : ` ${JSON.stringify(value)}`);
+
+/** A lab client for actions that may find no lab in dry-run (the echo still shows the plan). */
+async function maybeLab(target: Resolved, context: ActionContext): Promise<LabClient | null> {
+  if (isShowOnly(context)) return findLab({ stateDir: target.stateDir });
+  return labFor(target, context);
+}
+
+function must(lab: LabClient | null): LabClient {
+  if (!lab) throw new DeckError('LAB_UNAVAILABLE', 'the lab is not running');
+  return lab;
+}
+
+async function applyAction(action: Action, context: ActionContext): Promise<ActionOutcome> {
+  const target = resolveTarget(context);
+  const lab = await maybeLab(target, context);
+  const { service } = target;
+  switch (action.verb) {
+    case 'stop':
+      return step(context, `POST ${servicePath(service, 'stop')}`, () => must(lab).stop(service));
+    case 'start':
+      return step(context, `POST ${servicePath(service, 'start')}`, () => must(lab).start(service));
+    case 'kill':
+      return step(context, `POST ${servicePath(service, 'kill')}${body({ signal: action.signal })}`, () => must(lab).kill(service, action.signal));
+    case 'restart':
+      return step(context, `POST ${servicePath(service, 'restart')}${body(action.env ? { env: action.env } : {})}`, () => must(lab).restart(service, action.env));
+    case 'errors':
+      return step(context, `PUT ${servicePath(service, 'chaos')}${body({ enabled: true, errorRate: action.rate })}`, () => must(lab).setChaos(service, { enabled: true, errorRate: action.rate }));
+    case 'cpu': {
+      const ms = action.duration === undefined ? undefined : durationMs(action.duration, 0);
+      return step(context, `PUT ${servicePath(service, 'cpu')}${body({ percent: action.percent, ...(ms ? { durationMs: ms } : {}) })}`, () => must(lab).setCpu(service, action.percent, ms));
+    }
+    case 'memory':
+      return step(context, `PUT ${servicePath(service, 'memory')}${body({ mb: action.mb })}`, () => must(lab).setMemory(service, action.mb));
+    case 'load': {
+      const spec = {
+        ...(action.rate !== undefined ? { rate: action.rate } : {}),
+        ...(action.ramp ? { ramp: action.ramp.map((s) => ({ rate: s.rate, durationMs: durationMs(s.duration, 1000) })) } : {}),
+        ...(action.duration !== undefined ? { durationMs: durationMs(action.duration, 0) } : {}),
+        path: action.path ?? '/api/products',
+        service: target.services.length === 1 ? service : 'edge',
+      };
+      if (spec.rate === undefined && !spec.ramp) return { isOk: false, error: 'load needs a rate or a ramp' };
+      return step(context, `POST /load${body(spec)}`, () => must(lab).startLoad(spec));
+    }
+    case 'latency':
+    case 'loss':
+    case 'partition':
+      return steps(context, toxicsFor(action, target).map((toxic) => {
+        const { link, ...payload } = toxic;
+        return [`POST /proxies/${link}/toxics${body(payload)}`, async () => {
+          const client = must(lab);
+          await client.removeToxic(link, toxic.name);
+          return client.addToxic(link, payload);
+        }] as [string, () => Promise<unknown>];
+      }));
+    case 'heal': {
+      const links = linksOf(action, target);
+      return steps(context, links.map((link) => [`DELETE /proxies/${link}/toxics/chaosdeck-partition-*; POST /proxies/${link} {"enabled":true}`, async () => {
+        const client = must(lab);
+        for (const stream of ['upstream', 'downstream']) await client.removeToxic(link, toxicName('partition', link, stream));
+        return client.setProxyEnabled(link, true);
+      }] as [string, () => Promise<unknown>]));
+    }
+    case 'http':
+      return httpAction(action, target, lab, context);
+    default:
+      return unsupported('lab', action.verb);
+  }
+}
+
+async function httpAction(action: Extract<Action, { verb: 'http' }>, target: Resolved, lab: LabClient | null, context: ActionContext): Promise<ActionOutcome> {
+  const isRelative = action.url.startsWith('/');
+  const base = isRelative ? (lab?.state.services[target.services.length === 1 ? target.service : 'edge'] ?? `http://127.0.0.1:?`) : '';
+  const url = `${base}${action.url}`;
+  return step(context, `${action.method.toUpperCase()} ${url}${body(action.body)}`, async () => {
+    const result = await httpCall({ url, method: action.method, headers: action.headers, body: action.body, query: action.query, timeoutMs: 10_000, signal: context.signal });
+    return { status: result.status, headers: result.headers, body: result.body };
+  });
+}
+
+async function prepare(action: Action, context: ActionContext): Promise<UndoSpec | null> {
+  const target = resolveTarget(context);
+  const { service } = target;
+  switch (action.verb) {
+    case 'stop':
+    case 'kill':
+      return { verb: 'start', params: { service }, summary: `start ${service} again` };
+    case 'start': {
+      const lab = await findLab({ stateDir: target.stateDir });
+      const statuses = lab ? await Promise.all(target.services.map((s) => lab.service(s))) : [];
+      const stopped = statuses.filter((s: ServiceStatus) => !s.isWanted).map((s) => s.name);
+      return stopped.length > 0 ? { verb: 'stop', params: { services: stopped }, summary: `stop ${stopped.join(', ')} again` } : null;
+    }
+    case 'restart': {
+      if (!action.env) return null;
+      const lab = await findLab({ stateDir: target.stateDir });
+      const envs = lab ? Object.fromEntries(await Promise.all(target.services.map(async (s) => [s, (await lab.service(s)).extraEnv] as const))) : Object.fromEntries(target.services.map((s) => [s, {}]));
+      return { verb: 'restart-env', params: { envs }, summary: `restart ${service} with its previous environment` };
+    }
+    case 'errors': {
+      const lab = await findLab({ stateDir: target.stateDir });
+      const previous = lab ? Object.fromEntries(await Promise.all(target.services.map(async (s) => [s, await lab.chaos(s)] as const))) : Object.fromEntries(target.services.map((s) => [s, { enabled: false, latencyMs: 0, errorRate: 0 }]));
+      return { verb: 'chaos', params: { previous }, summary: `set ${service}'s injected errors back` };
+    }
+    case 'cpu':
+      return { verb: 'cpu', params: { service }, summary: `stop the CPU hog on ${service}` };
+    case 'memory':
+      return { verb: 'memory', params: { service }, summary: `release the memory held by ${service}` };
+    case 'load':
+      return { verb: 'stop-load', params: {}, summary: 'stop the load generator' };
+    case 'latency':
+    case 'loss':
+    case 'partition': {
+      const toxics = toxicsFor(action, target).map((t) => ({ link: t.link, name: t.name }));
+      return { verb: 'remove-toxics', params: { toxics }, summary: `remove ${action.verb} from ${[...new Set(toxics.map((t) => t.link))].join(', ')}` };
+    }
+    default:
+      return null;
+  }
+}
+
+async function undoAction(undo: UndoSpec, context: ActionContext): Promise<ActionOutcome> {
+  const config = parseConfig(LabConfigSchema, context.config, 'lab');
+  const target: Resolved = { service: 'edge', services: ['edge'], stateDir: config.stateDir ?? join(context.stateDir, 'lab'), autoStart: config.autoStart };
+  const lab = await maybeLab(target, context);
+  const p = undo.params;
+  switch (undo.verb) {
+    case 'start':
+      return step(context, `POST ${servicePath(String(p.service), 'start')}`, () => must(lab).start(String(p.service)));
+    case 'stop':
+      return steps(context, (p.services as string[]).map((s) => [`POST ${servicePath(s, 'stop')}`, () => must(lab).stop(s)] as [string, () => Promise<unknown>]));
+    case 'restart-env':
+      return steps(context, Object.entries(p.envs as Record<string, Record<string, string>>).map(([s, env]) => [`POST ${servicePath(s, 'restart')}${body({ env })}`, () => must(lab).restart(s, env)] as [string, () => Promise<unknown>]));
+    case 'chaos':
+      return steps(context, Object.entries(p.previous as Record<string, { enabled: boolean; latencyMs: number; errorRate: number }>).map(([s, chaos]) => [`PUT ${servicePath(s, 'chaos')}${body(chaos)}`, () => tolerateNotRunning(() => must(lab).setChaos(s, chaos))] as [string, () => Promise<unknown>]));
+    case 'cpu':
+      return step(context, `PUT ${servicePath(String(p.service), 'cpu')} {"percent":0}`, () => tolerateNotRunning(() => must(lab).setCpu(String(p.service), 0)));
+    case 'memory':
+      return step(context, `PUT ${servicePath(String(p.service), 'memory')} {"mb":0}`, () => tolerateNotRunning(() => must(lab).setMemory(String(p.service), 0)));
+    case 'stop-load':
+      return step(context, 'DELETE /load', () => must(lab).stopLoad());
+    case 'remove-toxics':
+      return steps(context, (p.toxics as { link: string; name: string }[]).map((t) => [`DELETE /proxies/${t.link}/toxics/${t.name}`, () => must(lab).removeToxic(t.link, t.name)] as [string, () => Promise<unknown>]));
+    default:
+      return { isOk: false, error: `unknown lab undo ${undo.verb}` };
+  }
+}
+
+// A knob on a process that has since died (an OOM kill, a stop) is already back to its default.
+async function tolerateNotRunning(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await call();
+  } catch (error) {
+    if ((error as { status?: number }).status === 409) return { note: 'not running: nothing to undo' };
+    throw error;
+  }
+}
+
+function describe(action: Action, binding: Binding | null): string {
+  const service = typeof binding?.service === 'string' ? binding.service : 'edge';
+  const to = 'to' in action && action.to ? ` to ${action.to}` : '';
+  switch (action.verb) {
+    case 'stop': case 'start': return `${action.verb} ${service}`;
+    case 'kill': return `kill ${service} with ${action.signal}`;
+    case 'restart': return action.env ? `restart ${service} with ${Object.entries(action.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : `restart ${service}`;
+    case 'latency': return `add ${action.ms} ms latency${action.jitter ? ` ± ${action.jitter} ms` : ''} on ${service}${to}`;
+    case 'loss': return `lose ${action.percent} % of connections on ${service}${to}`;
+    case 'partition': return `partition ${service}${to || ' from its callers'}`;
+    case 'heal': return `heal ${service}${to}`;
+    case 'errors': return `inject ${Math.round(action.rate * 100)} % errors in ${service}`;
+    case 'cpu': return `hog ${action.percent} % CPU in ${service}`;
+    case 'memory': return `hold ${action.mb} MB in ${service}`;
+    case 'load': return action.ramp ? `load ${action.ramp.map((s) => s.rate).join(' → ')} requests/s` : `load ${action.rate} requests/s on ${action.path ?? '/api/products'}`;
+    case 'http': return `${action.method} ${action.url}`;
+    default: return `${action.verb} ${service}`;
+  }
+}
+
+/** The lab source spec's own fields. */
+const LabSourceSchema = z.looseObject({
+  service: z.string().optional(),
+  /** For `metrics`: the metric names to report (defaults to the shop's key gauges). */
+  metrics: z.array(z.string()).optional(),
+  /** Seconds between metric scrapes. */
+  interval: z.number().positive().optional(),
+  /** For `breakers`: one breaker per instance (`api-1/backendCB`) instead of one per name. */
+  perInstance: z.boolean().optional(),
+});
+
+const DEFAULT_METRICS = ['shop_cache_hit_ratio', 'shop_db_pool_connections', 'resilience4j_circuitbreaker_failure_rate', 'edge_upstream_healthy', 'process_resident_memory_bytes'];
+const BREAKER_RANK = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 } as const;
+
+function openSource(spec: SourceSpec, context: SourceContext): Source | null {
+  if (!['logs', 'status', 'latency', 'breakers', 'metrics'].includes(spec.kind)) return null;
+  const fields = LabSourceSchema.parse(spec);
+  const config = parseConfig(LabConfigSchema, context.config, 'lab');
+  const stateDir = config.stateDir;
+  const id = sourceIdOf(spec);
+  const targetBinding = spec.target ? context.environment.targets[spec.target] : context.binding;
+  const serviceName = fields.service ?? (typeof targetBinding?.service === 'string' ? targetBinding.service : undefined);
+  const only = serviceName ? new Set<string>(resolveServices(serviceName)) : null;
+  const wanted = (service: string) => !only || only.has(service);
+  const emit = (event: UnstampedEvent) => {
+    if (!context.signal.aborted) context.emit(event);
+  };
+  const batcher = createLineBatcher({ onFlush: (lines, dropped) => emit({ type: 'log.lines', source: id, lines, dropped }) });
+  const statuses = new Map<string, ServiceStatus>();
+  const breakers = new Map<string, { service: string; name: string; state: keyof typeof BREAKER_RANK; failureRate: number }>();
+  const shown = new Map<string, string>();
+  const isSingle = only?.size === 1;
+
+  const emitBreakers = () => {
+    const groups = new Map<string, { state: keyof typeof BREAKER_RANK; failureRate: number }>();
+    for (const b of breakers.values()) {
+      const key = fields.perInstance ? `${b.service}/${b.name}` : b.name;
+      const current = groups.get(key);
+      if (!current || BREAKER_RANK[b.state] > BREAKER_RANK[current.state]) groups.set(key, { state: b.state, failureRate: Math.max(b.failureRate, current?.failureRate ?? -1) });
+    }
+    for (const [name, b] of groups) {
+      if (shown.get(name) === b.state) continue;
+      shown.set(name, b.state);
+      emit({ type: 'breaker', source: id, name, state: b.state, ...(b.failureRate >= 0 ? { failureRate: b.failureRate } : {}) });
+    }
+  };
+
+  const onEvent = (event: LabEvent) => {
+    switch (event.type) {
+      case 'log':
+        if (spec.kind === 'logs' && wanted(event.service)) batcher.push(isSingle ? event.text : `[${event.service}] ${event.text}`, event.ts);
+        break;
+      case 'status':
+        if (spec.kind === 'status' && wanted(event.service.name)) {
+          statuses.set(event.service.name, event.service);
+          emit({ type: 'status', source: id, targets: [...statuses.values()].map(targetOf) });
+        }
+        break;
+      case 'latency':
+        if (spec.kind === 'latency') emit({ type: 'latency', source: id, p50: event.sample.p50, p95: event.sample.p95, p99: event.sample.p99, rps: event.sample.rps, errorRate: event.sample.errorRate });
+        break;
+      case 'breaker':
+        if (spec.kind === 'breakers' && wanted(event.service)) {
+          breakers.set(`${event.service}/${event.name}`, { service: event.service, name: event.name, state: event.to as keyof typeof BREAKER_RANK, failureRate: event.failureRate });
+          emitBreakers();
+        }
+        break;
+      default:
+        break;
+    }
+  };
+
+  let close: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let hasWarned = false;
+  let isStopped = false;
+  // The lab may start after the source opens (an action starts it) or restart: keep looking.
+  const connect = async () => {
+    if (isStopped) return;
+    const lab = await findLab({ ...(stateDir ? { stateDir } : {}) }).catch(() => null);
+    if (isStopped) return;
+    if (!lab) {
+      if (!hasWarned) emit({ type: 'notice', level: 'info', text: `${id}: waiting for the lab (chaosdeck lab up)` });
+      hasWarned = true;
+      timer = setTimeout(() => void connect(), 1000);
+      return;
+    }
+    if (spec.kind === 'metrics') {
+      void scrape(lab);
+      return;
+    }
+    close = lab.subscribe(onEvent, { onEnd: () => {
+      if (!isStopped) timer = setTimeout(() => void connect(), 1000);
+    } });
+  };
+
+  const scrape = async (lab: LabClient) => {
+    const names = new Set(fields.metrics ?? DEFAULT_METRICS);
+    const services = only ? [...only] : ['api-1', 'api-2', 'edge', 'cache', 'db'];
+    for (const service of services) {
+      try {
+        const exposition = parsePrometheusText(await lab.metricsText(service));
+        for (const sample of exposition.samples) {
+          if (names.has(sample.name)) emit({ type: 'metric', source: id, name: sample.name, value: sample.value, labels: { ...sample.labels, service } });
+        }
+      } catch {
+        // A stopped service has no metrics; the status pane says why.
+      }
+    }
+    if (!isStopped) timer = setTimeout(() => void connect(), (fields.interval ?? 2) * 1000);
+  };
+
+  void connect();
+  return {
+    id,
+    async stop() {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+      close?.();
+      batcher.close();
+    },
+  };
+}
+
+function targetOf(status: ServiceStatus): { name: string; state: string; isReady: boolean; restarts: number; since: number; detail?: string } {
+  const detail = [
+    status.pid ? `pid ${status.pid}` : null,
+    status.lastExit ? `last exit ${status.lastExit.reason}${status.lastExit.code !== null ? ` (${status.lastExit.code})` : ''}` : null,
+    status.rssMb !== null ? `${status.rssMb}/${status.memoryLimitMb} MB` : null,
+    Object.keys(status.extraEnv).length ? Object.entries(status.extraEnv).map(([k, v]) => `${k}=${v}`).join(' ') : null,
+  ].filter(Boolean).join(', ');
+  return { name: status.name, state: status.state, isReady: status.health === 'healthy' && status.state === 'running', restarts: status.restarts, since: status.since, ...(detail ? { detail } : {}) };
+}
+
+// The lab driver: the embedded shop, reached only through its control API.
+export const labDriver: Driver = {
+  name: 'lab',
+  verbs: new Set(VERBS),
+  destructiveVerbs: new Set(DESTRUCTIVE),
+  bindingSchema: LabBindingSchema,
+  configSchema: LabConfigSchema,
+  describe,
+  prepareUndo: prepare,
+  apply: applyAction,
+  undo: undoAction,
+  openSource,
+  async doctor(raw) {
+    const config = parseConfig(LabConfigSchema, raw, 'lab');
+    const lab = await findLab({ ...(config.stateDir ? { stateDir: config.stateDir } : {}) }).catch(() => null);
+    if (!lab) return [{ name: 'lab', isOk: config.autoStart, detail: config.autoStart ? 'not running; actions start it' : 'not running', fix: 'chaosdeck lab up' }];
+    const status = await lab.status();
+    const unhealthy = status.services.filter((s) => s.health !== 'healthy').map((s) => s.name);
+    return [{ name: 'lab', isOk: unhealthy.length === 0, detail: unhealthy.length ? `unhealthy: ${unhealthy.join(', ')}` : `${status.services.length} services healthy (pid ${status.pid})`, fix: 'chaosdeck lab down && chaosdeck lab up' }];
+  },
+};
