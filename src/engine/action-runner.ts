@@ -132,6 +132,13 @@ export async function executeAction(deps: ActionDeps, rawAction: Action, options
   let action = rawAction;
   let driver: Driver;
   let binding: ActionContext['binding'];
+  if (action.verb === 'unsupported') {
+    // Needs no driver: it shows what cannot run here and reports it.
+    const summary = `not runnable: ${action.kind} ${action.name}`;
+    bus.emit({ type: 'action.started', actionId, step: options.step, target: null, verb: action.verb, driver: 'none', summary: action.description ? `${action.description} (${summary})` : summary, isProbe: options.isProbe ?? false });
+    bus.emit({ type: 'action.finished', actionId, status: 'unsupported', durationMs: 0, error: summary });
+    return { status: 'unsupported', isOk: false, error: summary };
+  }
   try {
     action = renderDeep(rawAction, deps.templateValues);
     ({ driver, binding } = resolveTarget(deps, action));

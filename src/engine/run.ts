@@ -3,7 +3,7 @@ import type { CommandRunner } from '../drivers/exec';
 import type { DriverRegistry } from '../drivers/registry';
 import type { Environment } from '../scenario/environment';
 import { durationMs } from '../scenario/duration';
-import type { Check, Scenario, Step } from '../scenario/schema';
+import type { Action, Check, Scenario, Step, Tolerance } from '../scenario/schema';
 import { templateValues } from '../scenario/template';
 import { executeAction, runUndo, type ActionDeps } from './action-runner';
 import { createBus, type EventBus } from './bus';
@@ -88,6 +88,16 @@ export function startRun(options: RunOptions): Run {
   };
   const runAbort = new AbortController();
   const expectTimeoutMs = options.expectTimeoutMs ?? 30_000;
+  // Chaos Toolkit's strategies: the command line's, else the experiment's `runtime`, else default.
+  const hypothesisStrategy = options.hypothesisStrategy ?? scenario.runtime?.hypothesisStrategy ?? 'default';
+  const rollbackStrategy = options.rollbackStrategy ?? scenario.runtime?.rollbackStrategy ?? 'default';
+  const checksBefore = ['default', 'before-method-only', 'continuously'].includes(hypothesisStrategy);
+  const checksAfter = ['default', 'after-method-only', 'continuously'].includes(hypothesisStrategy);
+  const checksDuring = ['during-method', 'continuously'].includes(hypothesisStrategy);
+  // A Chaos Toolkit experiment checks for deviation before its rollbacks and keeps
+  // its status rules; chaosdeck's own scenarios check recovery after restoring.
+  const isCtk = scenario.origin?.format === 'chaostoolkit';
+  const isDeviationFirst = isCtk || rollbackStrategy === 'deviated';
   let current = -1;
   let busy: Promise<void> | null = null;
   let stepAbort = new AbortController();
@@ -95,7 +105,13 @@ export function startRun(options: RunOptions): Run {
   let restoring: Promise<boolean> | null = null;
   let rollbackActionsDone = false;
   let steadyBefore: Promise<boolean> | null = null;
+  let steadyAfter: Promise<boolean> | null = null;
+  let during: { stop(): Promise<void> } | null = null;
+  /** Steady-state probes that could not run at all (not merely out of tolerance): Chaos Toolkit's `failed`. */
+  let probeFailures = 0;
+  let isGateFailed = false;
   let isFailed = false;
+  let concluded: Promise<boolean> | null = null;
   let finishing: Promise<RunOutcome> | null = null;
   let resolveDone!: (outcome: RunOutcome) => void;
   const done = new Promise<RunOutcome>((resolve) => (resolveDone = resolve));
@@ -107,9 +123,21 @@ export function startRun(options: RunOptions): Run {
   async function readAnyCheck(check: Check, since: number, signal: AbortSignal): Promise<CheckReading> {
     if (!('probe' in check)) return readCheck(check, view, since);
     const result = await executeAction(deps, check.probe, { step: current, signal, isProbe: true });
-    const value = valueAtPath(result.output, check.path ?? 'status');
     const expected = describeCheck(check);
-    return { isMet: result.isOk && withinTolerance(check.tolerance, value), observed: result.isOk ? `${check.path ?? 'status'} = ${JSON.stringify(value)}` : result.error ?? 'failed', expected };
+    // A process that exited has an output to test whatever its exit code (Chaos Toolkit's process provider).
+    if (!result.isOk && !hasExitStatus(result.output)) {
+      probeFailures++;
+      return { isMet: false, observed: result.error ?? 'failed', expected };
+    }
+    const value = valueAtPath(result.output, check.path ?? 'status');
+    const { probe: toleranceProbe, ...constraints } = check.tolerance;
+    const hasConstraints = Object.entries(constraints).some(([k, v]) => v !== undefined && k !== 'strict' && k !== 'target');
+    let isMet = !hasConstraints || withinTolerance(constraints as Tolerance, value);
+    if (isMet && toleranceProbe) {
+      const verdict = await executeAction(deps, withValue(toleranceProbe, value), { step: current, signal, isProbe: true });
+      isMet = verdict.isOk || hasExitStatus(verdict.output);
+    }
+    return { isMet, observed: `${check.path || 'output'} = ${preview(value)}`, expected };
   }
 
   /** Polls a check until it holds or its deadline passes; emits pending, then met or missed. */
@@ -129,16 +157,71 @@ export function startRun(options: RunOptions): Run {
     return reading.isMet;
   }
 
-  async function steadyState(label: 'before' | 'after'): Promise<boolean> {
+  async function steadyState(label: 'before' | 'after' | 'during', round = 0): Promise<boolean> {
     if (scenario.steadyState.length === 0 || mode === 'dry-run') return true;
     const results = await Promise.all(scenario.steadyState.map((s, i) =>
-      watchCheck(`steady-${label}-${i}`, 'steady-state', null, `${s.name} (${label})`, s.check, s.within ? durationMs(s.within) : 10_000, runAbort.signal)));
+      watchCheck(label === 'during' ? `steady-during-${round}-${i}` : `steady-${label}-${i}`, 'steady-state', null, `${s.name} (${label})`, s.check, s.within !== undefined ? durationMs(s.within) : 10_000, runAbort.signal)));
     return results.every(Boolean);
+  }
+
+  /** The gate: the steady state before the method, once, when the strategy checks it. */
+  function gate(): Promise<boolean> {
+    if (!checksBefore) return Promise.resolve(true);
+    steadyBefore ??= steadyState('before');
+    return steadyBefore;
+  }
+
+  /** The deviation check after the method, once, when the strategy checks it. */
+  function afterCheck(): Promise<boolean> {
+    if (!checksAfter) return Promise.resolve(true);
+    steadyAfter ??= steadyState('after');
+    return steadyAfter;
+  }
+
+  /** Checks the steady state every second while the method runs (during-method, continuously). */
+  function startDuring(): void {
+    if (!checksDuring || during || mode === 'dry-run' || scenario.steadyState.length === 0) return;
+    const stop = new AbortController();
+    const loop = (async () => {
+      for (let round = 1; !stop.signal.aborted && !runAbort.signal.aborted; round++) {
+        await steadyState('during', round);
+        await sleep(1_000, stop.signal);
+      }
+    })();
+    during = { stop: async () => { stop.abort(); await loop; } };
+  }
+
+  /**
+   * Ends the method: stops the during-method checks and, where deviation is
+   * decided before rolling back, runs the deviation check once. Resolves true
+   * when the system deviated.
+   */
+  function concludeMethod(): Promise<boolean> {
+    concluded ??= (async () => {
+      await during?.stop();
+      if (!isDeviationFirst || isFailed || isGateFailed) return false;
+      const failuresBefore = probeFailures;
+      const isSteady = await afterCheck();
+      // Chaos Toolkit: a deviation check whose probe could not run makes the run `failed`.
+      if (isCtk && !isSteady && probeFailures > failuresBefore) isFailed = true;
+      return !isSteady;
+    })();
+    return concluded;
+  }
+
+  /** Whether the scenario's rollback actions are played, by the rollback strategy. */
+  function shouldPlayRollbacks(status: 'completed' | 'failed' | 'aborted' | 'interrupted', isDeviated: boolean): boolean {
+    if (rollbackStrategy === 'never') return false;
+    // The deliberate difference from Chaos Toolkit: a presenter is never left with a fault in place.
+    if (status === 'aborted' || status === 'interrupted') return true;
+    if (rollbackStrategy === 'always') return true;
+    if (rollbackStrategy === 'deviated') return isDeviated;
+    return !isCtk || status !== 'failed';
   }
 
   // ---- restore ----------------------------------------------------------
 
-  async function restoreAll(): Promise<boolean> {
+  async function restoreAll(withRollbacks = true): Promise<boolean> {
     if (restoring) return restoring;
     restoring = (async () => {
       const signal = new AbortController().signal;
@@ -148,11 +231,15 @@ export function startRun(options: RunOptions): Run {
         if (result.isOk) journal.markDone(entry.undoId);
         else isOk = false;
       }
-      if (!rollbackActionsDone && scenario.rollback.length > 0 && mode !== 'rehearse') {
+      if (withRollbacks && !rollbackActionsDone && scenario.rollback.length > 0 && mode !== 'rehearse') {
         rollbackActionsDone = true;
         for (const action of scenario.rollback) {
+          if (action.verb === 'wait') {
+            await sleep(durationMs(action.duration) * pace, runAbort.signal);
+            continue;
+          }
           const result = await executeAction(deps, action, { step: null, signal, isRollback: true });
-          if (!result.isOk) isOk = false;
+          if (!result.isOk && !action.allowFailure) isOk = false;
         }
       }
       return isOk;
@@ -179,17 +266,25 @@ export function startRun(options: RunOptions): Run {
     stepAbort = new AbortController();
     const signal = AbortSignal.any([stepAbort.signal, runAbort.signal]);
     const waitSignal = AbortSignal.any([signal, waitAbort.signal]);
-    if (step.phase === 'restore') await restoreAll();
-    if ((step.phase === 'inject' || step.phase === 'observe') && options.hypothesisStrategy !== 'after-method-only') {
-      steadyBefore ??= steadyState('before');
-      const isSteady = await steadyBefore;
+    const isMethodStep = step.phase === 'inject' || step.phase === 'observe';
+    // With no method step, the gate still runs before the restore (Chaos Toolkit checks it before an empty method).
+    if (isMethodStep || (step.phase === 'restore' && steadyBefore === null && isCtk)) {
+      const failuresBefore = probeFailures;
+      const isSteady = await gate();
       if (!isSteady && isAuto) {
         bus.emit({ type: 'notice', level: 'error', text: 'The steady state did not hold before the method: no fault will be injected.' });
-        isFailed = true;
+        isGateFailed = true;
+        // Chaos Toolkit: `failed` when a probe could not run, `completed` when one was out of tolerance.
+        isFailed = !isCtk || probeFailures > failuresBefore;
         bus.emit({ type: 'step.finished', index, status: 'skipped' });
-        return false;
+        return !isFailed;
       }
       if (!isSteady) bus.emit({ type: 'notice', level: 'warn', text: 'The steady state does not hold yet; injecting now proves little.' });
+      if (isMethodStep) startDuring();
+    }
+    if (step.phase === 'restore') {
+      const isDeviated = await concludeMethod();
+      if (rollbackStrategy !== 'never') await restoreAll(shouldPlayRollbacks(isFailed ? 'failed' : 'completed', isDeviated));
     }
     let isOk = true;
     const background: Promise<unknown>[] = [];
@@ -259,7 +354,7 @@ export function startRun(options: RunOptions): Run {
     stepAbort.abort();
     waitAbort.abort();
     bus.emit({ type: 'halted', reason, ...(guardrail ? { guardrail } : {}) });
-    await restoreAll();
+    if (rollbackStrategy !== 'never') await restoreAll();
     if (isAuto || guardrail) void finish(guardrail ? 'interrupted' : 'aborted');
   }
 
@@ -271,16 +366,17 @@ export function startRun(options: RunOptions): Run {
       stepAbort.abort();
       waitAbort.abort();
       await busy?.catch(() => undefined);
-      const shouldRollback = options.rollbackStrategy !== 'never';
-      const isRestored = shouldRollback ? await restoreAll() : journal.pending().length === 0;
-      const isSteadyAfter = requested === 'completed' && !isFailed && options.hypothesisStrategy !== 'before-method-only'
-        ? await steadyState('after')
-        : true;
+      // Chaos Toolkit skips the deviation check after an interrupt or an abort.
+      let isDeviated = requested === 'completed' || concluded ? await concludeMethod() : (await during?.stop(), false);
+      let status: RunOutcome['status'] = requested !== 'completed' ? requested : isFailed ? 'failed' : 'completed';
+      const isRestored = rollbackStrategy !== 'never'
+        ? await restoreAll(shouldPlayRollbacks(status, isDeviated))
+        : journal.pending().length === 0;
+      if (!isDeviationFirst && requested === 'completed' && !isFailed && !isGateFailed) isDeviated = !(await afterCheck());
       runAbort.abort();
       const criteria = evaluateCriteria(scenario.criteria, measurements);
-      const isDeviated = !isSteadyAfter;
-      const status = requested !== 'completed' ? requested : isFailed ? 'failed' : 'completed';
-      const isPass = status === 'completed' && !isDeviated && criteria.every((c) => c.isOk);
+      status = requested !== 'completed' ? requested : isFailed ? 'failed' : 'completed';
+      const isPass = status === 'completed' && !isDeviated && !isGateFailed && criteria.every((c) => c.isOk);
       if (mode !== 'dry-run') bus.emit({ type: 'verdict', outcome: isPass ? 'PASS' : 'FAIL', isDeviated, criteria });
       const pendingFaults = journal.pending().length;
       const exitCode = pendingFaults > 0 || !isRestored ? 4
@@ -330,13 +426,32 @@ export function startRun(options: RunOptions): Run {
       for (let i = 0; i < scenario.steps.length && !finishing; i++) {
         if (i > 0) enterStep(i);
         await runCurrentStep();
-        if (isFailed) break;
+        if (isFailed || isGateFailed) break;
       }
       await finish('completed');
     })();
   }
 
   return { controller, bus, measurements, runId, view: () => view };
+}
+
+function hasExitStatus(output: unknown): boolean {
+  return output !== null && typeof output === 'object' && typeof (output as { status?: unknown }).status === 'number';
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+/** A tolerance probe gets the probed value as its `value` argument (Chaos Toolkit's probe tolerance). */
+function withValue(probe: Action, value: unknown): Action {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  if (probe.verb === 'exec') return { ...probe, argv: [...probe.argv, 'value', text] };
+  if (probe.verb === 'http' && probe.method.toUpperCase() === 'GET') return { ...probe, query: { ...probe.query, value: text } };
+  if (probe.verb === 'http' && probe.body !== null && typeof probe.body === 'object') return { ...probe, body: { ...probe.body, value } };
+  if (probe.verb === 'unsupported') return { ...probe, arguments: { ...(probe.arguments as object | undefined), value } };
+  return probe;
 }
 
 function valueAtPath(output: unknown, path: string): unknown {

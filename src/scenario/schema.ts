@@ -28,8 +28,31 @@ export const ToleranceSchema = z
     range: z.tuple([z.number(), z.number()]).optional(),
     regex: z.string().optional(),
     oneOf: z.array(z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /**
+     * `equals` and `oneOf` compare exactly (deep, no number/string coercion,
+     * no trimming): Chaos Toolkit's `==`. Imported experiments set it.
+     */
+    strict: z.boolean().optional(),
+    /** Test `value[target]` instead of the value when the value is a mapping with that key (Chaos Toolkit's `target`). */
+    target: z.string().optional(),
+    /**
+     * A JSONPath query on the value (a JSON text is parsed first): it holds when
+     * something matches, or when exactly `count` things match, or when the
+     * matches equal `expect` (a list, or one value standing for a list of one).
+     */
+    jsonpath: z
+      .strictObject({ path: z.string().min(1), expect: z.unknown().optional(), count: z.number().int().nonnegative().optional() })
+      .optional(),
+    /**
+     * A probe run with the value (as its `value` argument): the tolerance holds
+     * when that probe succeeds. Chaos Toolkit's `type: probe` tolerance.
+     */
+    probe: z.lazy((): z.ZodType<Action> => ActionSchema).optional(),
   })
-  .refine((t) => Object.values(t).some((v) => v !== undefined), 'a tolerance needs at least one of equals, lt, lte, gt, gte, range, regex, oneOf');
+  .refine(
+    (t) => Object.entries(t).some(([k, v]) => v !== undefined && k !== 'strict' && k !== 'target'),
+    'a tolerance needs at least one of equals, lt, lte, gt, gte, range, regex, oneOf, jsonpath, probe',
+  );
 export type Tolerance = z.infer<typeof ToleranceSchema>;
 
 const actionCommon = {
@@ -98,6 +121,18 @@ export const ActionSchema = z.discriminatedUnion('verb', [
   verb('exec', { ...ExecShape }),
   verb('shell', { command: z.string(), undo: z.string().optional(), env: z.record(z.string(), z.string()).optional() }),
   verb('wait', { duration: DurationSchema }),
+  /**
+   * An activity chaosdeck cannot run (a Chaos Toolkit python provider or
+   * control): it loads, shows as "not runnable: <kind> <name>", and reports
+   * status `unsupported` when reached.
+   */
+  verb('unsupported', {
+    /** What it is, e.g. `python provider`. */
+    kind: z.string(),
+    /** Which one, e.g. `chaosk8s.pod.actions.terminate_pods`. */
+    name: z.string(),
+    arguments: z.unknown().optional(),
+  }),
   verb('chaos', {
     /** A driver-native fault definition (a Chaos Mesh manifest for kubectl); deleted to restore. */
     kind: z.string(),
@@ -110,7 +145,7 @@ export type Verb = Action['verb'];
 export const VERBS = ActionSchema.options.map((o) => o.shape.verb.value) as readonly Verb[];
 
 /** Verbs that change nothing and so need no undo. */
-export const READ_ONLY_VERBS: ReadonlySet<Verb> = new Set<Verb>(['http', 'wait']);
+export const READ_ONLY_VERBS: ReadonlySet<Verb> = new Set<Verb>(['http', 'wait', 'unsupported']);
 
 /** Something observable that an expectation, a steady-state check or a guardrail tests. */
 export const CheckSchema = z.union([
@@ -241,6 +276,13 @@ export const ScenarioSchema = z.strictObject({
   reflection: z.string().optional(),
   /** Where an imported scenario came from (a Chaos Toolkit experiment, for example). */
   origin: z.strictObject({ format: z.string(), path: z.string().optional() }).optional(),
+  /** Chaos Toolkit's `runtime` strategies, used when the command line sets none. */
+  runtime: z
+    .strictObject({
+      hypothesisStrategy: z.enum(['default', 'before-method-only', 'after-method-only', 'during-method', 'continuously']).optional(),
+      rollbackStrategy: z.enum(['default', 'always', 'never', 'deviated']).optional(),
+    })
+    .optional(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

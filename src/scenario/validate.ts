@@ -36,7 +36,7 @@ export function checkBindings(loaded: LoadedScenario, environment: LoadedEnviron
   const values = templateValues(env, {});
   const declared = Object.keys(scenario.targets);
   for (const { action, path } of actionsOf(scenario)) {
-    if (action.verb === 'wait') continue;
+    if (action.verb === 'wait' || action.verb === 'unsupported') continue;
     const target = action.target;
     if (target !== undefined && declared.length > 0 && !scenario.targets[target]) {
       at([...path, 'target'], `unknown target '${target}'${didYouMean(target, declared)}; the scenario declares ${declared.join(', ')}`);
@@ -75,8 +75,8 @@ export function checkEnvironment(loaded: LoadedEnvironment, registry: DriverRegi
       out.push({ file: source.file, ...source.locate(['targets', name, 'driver']), message: `unknown driver '${binding.driver}'${didYouMean(binding.driver, registry.keys())}` });
       continue;
     }
-    const { driver: _driver, ...fields } = binding;
-    const result = driver.bindingSchema?.safeParse(fields);
+    // Binding schemas describe the whole binding, `driver` included.
+    const result = driver.bindingSchema?.safeParse(binding);
     if (result && !result.success) {
       for (const issue of result.error.issues) {
         out.push({ file: source.file, ...source.locate(['targets', name, ...issue.path.map(String)]), message: `${binding.driver} binding: ${issue.message}` });

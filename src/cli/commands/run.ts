@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { RunController, RunOutcome } from '../../engine/controller';
 import type { EventSink, RunMode } from '../../engine/events';
+import { unsupportedRefusalFor } from '../../scenario/ctk/unsupported';
 import { durationMs } from '../../scenario/duration';
 import { palette, shouldColor } from '../colors';
 import { ExitCode, type CliCommand, type CliIo } from '../command';
@@ -106,6 +107,11 @@ export const runCommand: CliCommand = {
       ? (event) => write(`${JSON.stringify(event)}\n`)
       : createTimelinePrinter({ write, palette: paint, showLogs: values.logs === true });
     const isAuto = values.auto === true;
+    const refusal = isAuto && values['skip-unsupported'] !== true ? await unsupportedRefusalFor(scenario, io.cwd) : null;
+    if (refusal) {
+      io.stderr.write(`chaosdeck run: ${refusal}\n`);
+      return ExitCode.usage;
+    }
     const extras = await extraRunSinks({ io, values, scenarioRef: scenario });
     const session = await openSession({
       scenario,
