@@ -5,4 +5,5 @@ import '../share/hook';
 import '../learn/run-hooks';
 import '../record/record-hook';
 import '../report/report-hook';
+import '../scenario/ctk/index';
 export {};
