@@ -1,5 +1,7 @@
 import { Box, Text } from 'ink';
-import { useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createTicker } from './clock';
+import { TickerContext } from './hooks/use-now';
 import type { RunOutcome } from '../engine/controller';
 import type { ViewState } from '../engine/view-state';
 import type { ConfirmBridge, ConfirmRequest } from './confirm-bridge';
@@ -57,11 +59,14 @@ export interface AppProps {
 
 /** The deck: header, panes laid out for the terminal, banners, footer, dialogs, and the keys that drive the run. */
 export function App(props: AppProps) {
+  const [ticker] = useState(() => createTicker());
   return (
     <RunContext.Provider value={props.run}>
-      <UiProvider>
-        <Deck {...props} />
-      </UiProvider>
+      <TickerContext.Provider value={ticker}>
+        <UiProvider>
+          <Deck {...props} />
+        </UiProvider>
+      </TickerContext.Provider>
     </RunContext.Provider>
   );
 }

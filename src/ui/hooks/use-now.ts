@@ -1,22 +1,17 @@
-import { useEffect, useState } from 'react';
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import { createTicker, type Ticker } from '../clock';
+
+/** The deck's ticker; App provides one per deck, this default serves panes mounted alone (tests). */
+export const TickerContext = createContext<Ticker>(createTicker());
+
+const never = () => () => {};
 
 /**
- * Wall-clock ms, refreshed every `intervalMs` aligned to the second, or never
- * when `intervalMs` is null. Only the component that calls it re-renders, so
- * the ticking clock costs one small frame a second on an idle deck.
+ * Wall-clock ms from the deck's shared one-second ticker, or a frozen value
+ * when `isTicking` is false (replay reads time from events instead). All
+ * callers update in the same React batch, so a tick costs one frame.
  */
-export function useNow(intervalMs: number | null = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (intervalMs === null) return;
-    let timer: NodeJS.Timeout;
-    const tick = () => {
-      const current = Date.now();
-      setNow(current);
-      timer = setTimeout(tick, intervalMs - (current % intervalMs) + 5);
-    };
-    timer = setTimeout(tick, intervalMs - (Date.now() % intervalMs) + 5);
-    return () => clearTimeout(timer);
-  }, [intervalMs]);
-  return now;
+export function useNow(isTicking = true): number {
+  const ticker = useContext(TickerContext);
+  return useSyncExternalStore(isTicking ? ticker.subscribe : never, ticker.now, ticker.now);
 }

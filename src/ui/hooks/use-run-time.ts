@@ -14,7 +14,7 @@ const selectT = (s: ViewState) => s.t;
 export function useRunTime(): number {
   const { mode } = useRun();
   const isEventClock = mode?.clock === 'events';
-  const now = useNow(isEventClock ? null : 1000);
+  const now = useNow(!isEventClock);
   const startedAt = useViewState(selectStartedAt);
   const latest = useViewState(selectT);
   if (isEventClock || !startedAt) return latest;
