@@ -40,10 +40,14 @@ export function streamCommand(options: CommandStreamOptions): Source {
     async stop() {
       isStopped = true;
       controller.abort();
-      await done;
+      // A shell's grandchild (`sh -c '…; sleep 30'`) can hold the output pipe open
+      // after the shell is killed; stopping never waits on it for long.
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
     },
   };
 }
+
+const STOP_WAIT_MS = 2_500;
 
 /** A log source: a streamed command whose lines are batched into `log.lines` events. */
 export function streamLogLines(
