@@ -56,7 +56,8 @@ function parseAt(text: string): number | undefined {
   }
 }
 
-function ReplayDeck({ replay, binding, onExit }: { readonly replay: ReplayController; readonly binding: RunBinding; readonly onExit: () => void }) {
+/** The deck on a replay: the App, read-only, with the replay keys on its screen layer. */
+export function ReplayDeck({ replay, binding, onExit }: { readonly replay: ReplayController; readonly binding: RunBinding; readonly onExit: () => void }) {
   // Re-rendering on replay status keeps the header's clock and the footer honest while paused or seeking.
   useSyncExternalStore(replay.subscribe, replay.getStatus);
   return createElement(App, { run: binding, screenHandlers: replayKeyHandlers(replay), onExit });
