@@ -111,7 +111,14 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
   const rollbackActivities = Array.isArray(rollbacks) ? rollbacks : [];
   rollbackActivities.forEach((activity, i) => problemsAt(['rollbacks', i], activityProblems(activity)));
 
-  const controls = controlNames(experiment, at);
+  // Controls hook into the experiment, the hypothesis and single activities; chaosdeck runs none of them.
+  const controls = [
+    ...controlNames(experiment.controls, ['controls'], at),
+    ...(isRecord(hypothesis) ? controlNames(hypothesis.controls, [HYPOTHESIS, 'controls'], at) : []),
+    ...probes.flatMap((p, i) => (isRecord(p) ? controlNames(p.controls, [HYPOTHESIS, 'probes', i, 'controls'], at) : [])),
+  ];
+  const activityControls = (activity: unknown, path: (string | number)[]): Action[] =>
+    (isRecord(activity) ? controlNames(activity.controls, [...path, 'controls'], at) : []).map(controlAction);
   const runtime = runtimeStrategies(experiment, at);
   if (diagnostics.length > 0) fail(diagnostics);
 
@@ -136,14 +143,14 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
 
   const steps: ScenarioInput['steps'] = [];
   const hypothesisTitle = isRecord(hypothesis) && typeof hypothesis.title === 'string' ? hypothesis.title : undefined;
-  const controlActions: Action[] = controls.map((c) => ({ verb: 'unsupported', kind: 'python control', name: c, description: `control ${c}`, allowFailure: true }));
+  const controlActions: Action[] = [...new Set(controls)].map(controlAction);
   steps.push({
     phase: 'baseline',
     title: hypothesisTitle ? `Steady state: ${hypothesisTitle}` : 'No steady-state hypothesis: just exploring',
     notes: [
       String(experiment.description ?? ''),
       probeLines.length > 0 ? `\nThe hypothesis holds when every probe is within its tolerance:\n\n${probeLines.join('\n')}` : '',
-      controls.length > 0 ? `\nControls (not runnable here): ${controls.join(', ')}` : '',
+      controls.length > 0 ? `\nControls (not runnable here): ${[...new Set(controls)].join(', ')}` : '',
     ].join('\n').trim(),
     run: controlActions,
   });
@@ -159,7 +166,7 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
       if (typeof pause !== 'number' || pause <= 0) return [];
       return [{ verb: 'wait', duration: secondsToDuration(pause), description: `pause ${when} ${String(activity.name)}: ${pause} s` }];
     };
-    const run: Action[] = isBackground ? [action] : [...waits('before'), action, ...waits('after')];
+    const run: Action[] = [...activityControls(entry, ['method', i]), ...(isBackground ? [action] : [...waits('before'), action, ...waits('after')])];
     const phase = activity.type === 'action' ? 'inject' : 'observe';
     if (backgroundStep) {
       // chaoslib waits for background activities only at the end of the method: later activities share their step.
@@ -188,7 +195,7 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
       const seconds = isRecord(activity.pauses) ? activity.pauses[when] : undefined;
       return typeof seconds === 'number' && seconds > 0 ? [{ verb: 'wait', duration: secondsToDuration(seconds), description: `pause ${when} ${String(activity.name)}: ${seconds} s` }] : [];
     };
-    rollback.push(...pause('before'), activityToAction(activity, { allowFailure: true }), ...pause('after'));
+    rollback.push(...activityControls(entry, ['rollbacks', i]), ...pause('before'), activityToAction(activity, { allowFailure: true }), ...pause('after'));
   });
   steps.push({
     phase: 'restore',
@@ -231,21 +238,29 @@ function describeActivity(action: Action): string {
   }
 }
 
-function controlNames(experiment: JsonRecord, at: (path: (string | number)[], message: string, key?: string) => void): string[] {
-  const controls = experiment.controls;
+function controlAction(module: string): Action {
+  return { verb: 'unsupported', kind: 'python control', name: module, description: `control ${module}`, allowFailure: true };
+}
+
+/** The modules of a `controls` list at `path`, reporting malformed entries. */
+function controlNames(controls: unknown, path: (string | number)[], at: (path: (string | number)[], message: string, key?: string) => void): string[] {
   if (controls === undefined || controls === null) return [];
+  if (isRecord(controls)) {
+    // The pre-1.0 form, a mapping of control names to settings, which chaoslib still accepts there.
+    return Object.entries(controls).map(([name, spec]) => (isRecord(spec) && isRecord(spec.provider) && typeof spec.provider.module === 'string' ? spec.provider.module : name));
+  }
   if (!Array.isArray(controls)) {
-    at(['controls'], 'controls must be a list');
+    at(path, 'controls must be a list');
     return [];
   }
   const names: string[] = [];
   controls.forEach((control, i) => {
-    if (!isRecord(control)) return at(['controls', i], 'a control must be a mapping with a name and a provider');
-    if (typeof control.name !== 'string' || control.name === '') at(['controls', i], 'a control must have a name', 'name');
+    if (!isRecord(control)) return at([...path, i], 'a control must be a mapping with a name and a provider');
+    if (typeof control.name !== 'string' || control.name === '') at([...path, i], 'a control must have a name', 'name');
     const provider = control.provider;
-    if (!isRecord(provider)) return at(['controls', i], 'a control must have a provider', 'provider');
-    if (provider.type !== 'python') return at(['controls', i, 'provider', 'type'], `unknown control provider type '${String(provider.type)}' (python)`);
-    if (typeof provider.module !== 'string' || provider.module === '') return at(['controls', i, 'provider'], 'a Python control must have a module path', 'module');
+    if (!isRecord(provider)) return at([...path, i], 'a control must have a provider', 'provider');
+    if (provider.type !== 'python') return at([...path, i, 'provider', 'type'], `unknown control provider type '${String(provider.type)}' (python)`);
+    if (typeof provider.module !== 'string' || provider.module === '') return at([...path, i, 'provider'], 'a Python control must have a module path', 'module');
     names.push(provider.module);
   });
   return names;
