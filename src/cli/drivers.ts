@@ -1,5 +1,6 @@
 import { dockerDriver } from '../drivers/docker';
 import { kubectlDriver } from '../drivers/kubectl';
+import { labDriver } from '../drivers/lab';
 import { createRegistry, type DriverRegistry } from '../drivers/registry';
 import { shellDriver } from '../drivers/shell';
 
@@ -8,5 +9,5 @@ import { shellDriver } from '../drivers/shell';
 
 /** The full registry. */
 export function allDrivers(): DriverRegistry {
-  return createRegistry([shellDriver, dockerDriver, kubectlDriver]);
+  return createRegistry([shellDriver, dockerDriver, kubectlDriver, labDriver]);
 }

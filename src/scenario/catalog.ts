@@ -42,7 +42,8 @@ export function packProfiles(packDir: string): Map<string, string> {
 
 /** Scenario files of a pack. */
 export function packScenarioFiles(packDir: string): string[] {
-  return readdirSync(packDir).filter((f) => isYaml(f) && !f.startsWith('_')).sort().map((f) => join(packDir, f));
+  // learning-path.yaml sits beside the packs in the scenarios root and is not a scenario.
+  return readdirSync(packDir).filter((f) => isYaml(f) && !f.startsWith('_') && f !== 'learning-path.yaml').sort().map((f) => join(packDir, f));
 }
 
 /** Every pack folder under a root. */

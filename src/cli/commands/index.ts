@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { learnCommand } from './learn';
 import { listCommand } from './list';
 import { exportCommand } from './export';
 import { replayCommand } from './replay';
@@ -16,4 +17,5 @@ export const commands: readonly CliCommand[] = [
   replayCommand,
   exportCommand,
   reportCommand,
+  learnCommand,
 ];
