@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import type { DeckEvent } from '../engine/events';
 import { createViewStore, type ViewStore } from '../engine/store';
 import type { ViewState } from '../engine/view-state';
 import { CloseCode, parseServerFrame, PROTOCOL_VERSION, streamUrl, type Role, type ServerFrame } from './protocol';
@@ -36,6 +37,8 @@ export interface FollowOptions {
   readonly role?: Role;
   /** The store to feed (default: a new one). */
   readonly store?: ViewStore;
+  /** Called with each event as it is applied (after the store), never twice for one sequence number. */
+  readonly onEvent?: (event: DeckEvent) => void;
   /** First and largest wait before reconnecting, in ms (default 250 and 5,000). */
   readonly retryMs?: { readonly first: number; readonly max: number };
 }
@@ -120,7 +123,10 @@ export function follow(options: FollowOptions): Follower {
       case 'events': {
         if (frame.first > status.seq + 1) return false;
         const skip = status.seq + 1 - frame.first;
-        for (const event of frame.events.slice(skip)) store.dispatch(event);
+        for (const event of frame.events.slice(skip)) {
+          store.dispatch(event);
+          options.onEvent?.(event);
+        }
         const last = frame.first + frame.events.length - 1;
         update({ seq: Math.max(status.seq, last), duplicatesSkipped: status.duplicatesSkipped + Math.min(skip, frame.events.length) });
         return true;

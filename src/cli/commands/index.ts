@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { learnCommand } from './learn';
 import { listCommand } from './list';
 import { exportCommand } from './export';
+import { followCommand } from './follow';
 import { replayCommand } from './replay';
 import { reportCommand } from './report';
 import { restoreCommand } from './restore';
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   exportCommand,
   reportCommand,
   learnCommand,
+  followCommand,
 ];
