@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   if (!raw) throw new Error(`${SERVICE_CONFIG_ENV} is not set: this process is started by the lab supervisor`);
   const config = JSON.parse(raw) as ServiceRuntimeConfig;
   process.title = `chaosdeck-lab-${config.name}`;
+  // A closed stdout (the supervisor is gone) must not crash the service before the IPC disconnect ends it.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   const logger = createLogger();
   const send = (message: ServiceMessage) => {
     if (process.connected) process.send?.(message);
