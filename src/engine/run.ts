@@ -454,7 +454,8 @@ function withValue(probe: Action, value: unknown): Action {
   return probe;
 }
 
-function valueAtPath(output: unknown, path: string): unknown {
+/** The value at a dotted path in a probe's output; '' is the whole output. */
+export function valueAtPath(output: unknown, path: string): unknown {
   let value = output;
   for (const segment of path.split('.').filter(Boolean)) {
     if (value === null || typeof value !== 'object') return undefined;

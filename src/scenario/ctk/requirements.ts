@@ -1,4 +1,5 @@
 import { isRecord } from './activity';
+import { substituteString } from './substitute';
 
 // What an experiment needs from the machine that runs it, for `chaosdeck
 // doctor`: the Chaos Toolkit extensions and Python modules it names (which
@@ -17,7 +18,7 @@ export interface CtkRequirements {
   readonly binaries: readonly string[];
   /** Environment variables read by `type: env` configuration and secrets. */
   readonly envVars: readonly string[];
-  /** Hosts HTTP providers call. */
+  /** Hosts HTTP providers call (`${name}` resolved from the configuration where it can be). */
   readonly httpHosts: readonly string[];
 }
 
@@ -26,7 +27,7 @@ function sorted(values: Iterable<string>): string[] {
 }
 
 /** Lists what an experiment (the raw JSON/YAML data) needs; never throws on odd shapes. */
-export function ctkRequirements(experiment: unknown): CtkRequirements {
+export function ctkRequirements(experiment: unknown, env: NodeJS.ProcessEnv = process.env): CtkRequirements {
   const extensions: string[] = [];
   const pythonModules: string[] = [];
   const controls: string[] = [];
@@ -34,6 +35,11 @@ export function ctkRequirements(experiment: unknown): CtkRequirements {
   const envVars: string[] = [];
   const httpHosts: string[] = [];
   if (!isRecord(experiment)) return { extensions, pythonModules, controls, binaries, envVars, httpHosts };
+  const values = new Map<string, unknown>();
+  for (const [name, entry] of Object.entries(isRecord(experiment.configuration) ? experiment.configuration : {})) {
+    if (!isRecord(entry)) values.set(name, entry);
+    else if (entry.type === 'env' && typeof entry.key === 'string' && (env[entry.key] ?? entry.default) !== undefined) values.set(name, env[entry.key] ?? entry.default);
+  }
 
   for (const extension of Array.isArray(experiment.extensions) ? experiment.extensions : []) {
     if (isRecord(extension) && typeof extension.name === 'string') extensions.push(extension.name);
@@ -52,10 +58,11 @@ export function ctkRequirements(experiment: unknown): CtkRequirements {
     if (provider.type === 'python' && typeof provider.module === 'string') pythonModules.push(provider.module);
     if (provider.type === 'process' && typeof provider.path === 'string') binaries.push(provider.path);
     if (provider.type === 'http' && typeof provider.url === 'string') {
+      const url = String(substituteString(provider.url, values));
       try {
-        httpHosts.push(new URL(provider.url).host);
+        httpHosts.push(new URL(url).host);
       } catch {
-        httpHosts.push(provider.url);
+        httpHosts.push(url);
       }
     }
     if (isRecord(activity.tolerance) && activity.tolerance.type === 'probe') visitActivity(activity.tolerance);
