@@ -3,6 +3,7 @@ import type { CommandRunner } from '../drivers/exec';
 import type { DriverRegistry } from '../drivers/registry';
 import type { UnstampedEvent } from '../engine/events';
 import type { Environment } from '../scenario/environment';
+import { openSource } from '../sources/registry';
 
 // Opens the live sources an environment names: a driver's own (lab, kubectl,
 // docker, ssh) when `from` names a driver, else a standalone provider
@@ -23,10 +24,7 @@ export function openEnvironmentSources(environment: Environment, registry: Drive
     const binding = spec.target ? environment.targets[spec.target] ?? null : null;
     const context = { environment, config: environment.drivers[spec.from] ?? {}, binding, runner: wiring.runner, signal: wiring.signal, emit: wiring.emit };
     try {
-      const driver = registry.get(spec.from);
-      const source = driver?.openSource?.(spec, context) ?? null;
-      if (source) out.push(source);
-      else wiring.onError(`no provider for ${spec.kind} source from '${spec.from}'`);
+      out.push(openSource(spec, context, registry));
     } catch (error) {
       wiring.onError(`${spec.kind} source from '${spec.from}' did not open: ${error instanceof Error ? error.message : String(error)}`);
     }

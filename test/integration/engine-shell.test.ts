@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DeckEvent } from '../../src/engine/events';
+import type { DeckEvent, RunMode } from '../../src/engine/events';
 import { openSession } from '../../src/cli/session';
 import { repoRoot, tempDir, waitFor } from '../helpers';
 
@@ -10,7 +10,7 @@ import { repoRoot, tempDir, waitFor } from '../helpers';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'scenarios');
 
-async function open(scenario: string, { isAuto = false, mode = 'live' as const } = {}) {
+async function open(scenario: string, { isAuto = false, mode = 'live' }: { isAuto?: boolean; mode?: RunMode } = {}) {
   const events: DeckEvent[] = [];
   const state = tempDir();
   const flag = join(tempDir(), 'flag');
