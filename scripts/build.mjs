@@ -33,9 +33,16 @@ await build({
   logLevel: 'warning',
   alias: { 'react-devtools-core': stub },
   define: { 'process.env.NODE_ENV': '"production"', __CHAOSDECK_VERSION__: JSON.stringify(version) },
-  // CommonJS dependencies (ssh2, ws, prom-client) call require(); ESM output needs one.
+  // CommonJS dependencies (ssh2, ws, prom-client) use require() and __dirname; ESM output needs both.
   banner: {
-    js: "import { createRequire as __chaosdeckCreateRequire } from 'node:module'; const require = __chaosdeckCreateRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __chaosdeckCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __chaosdeckFileURLToPath } from 'node:url';",
+      "import { dirname as __chaosdeckDirname } from 'node:path';",
+      'const require = __chaosdeckCreateRequire(import.meta.url);',
+      'const __filename = __chaosdeckFileURLToPath(import.meta.url);',
+      'const __dirname = __chaosdeckDirname(__filename);',
+    ].join(' '),
   },
   external: ['cpu-features', '*.node', 'playwright-core'],
 });
