@@ -18,6 +18,7 @@ import { Shell, type OpenedRun, type OpenRequest, type ShellProps } from '../../
 import { glyphsFor } from '../../ui/theme/glyphs';
 import { chooseThemeName, loadTheme } from '../../ui/theme/load';
 import { ExitCode, type CliArgs, type CliCommand, type CliIo } from '../command';
+import { canRun } from './doctor';
 import { extraRunSinks } from '../run-hooks';
 import { openSession } from '../session';
 import { runOptions } from './run';
@@ -50,13 +51,17 @@ function modeOf(values: CliArgs['values']): RunMode {
   return 'live';
 }
 
-/** Optional verdict of doctor on a scenario's requirements; absent until a doctor check is registered. */
-export type RunnableCheck = (requirements: { root: boolean; binaries: readonly string[]; drivers: readonly string[] }) => RunnableVerdict;
+/** Doctor's verdict on a scenario's requirements, as the home screen shows it. */
+export type RunnableCheck = (requirements: Parameters<typeof canRun>[0]) => RunnableVerdict;
 
-let runnableCheck: RunnableCheck | undefined;
+const doctorVerdict: RunnableCheck = (requirements) => {
+  const verdict = canRun(requirements);
+  return { isRunnable: verdict.isOk, reasons: verdict.missing };
+};
+let runnableCheck: RunnableCheck | undefined = doctorVerdict;
 
-/** Lets doctor give the home screen its verdict (one call at startup, like the run hooks). */
-export function registerRunnableCheck(check: RunnableCheck): void {
+/** Replaces the home screen's runnability check (tests; undefined shows requirements without a verdict). */
+export function setRunnableCheck(check: RunnableCheck | undefined): void {
   runnableCheck = check;
 }
 
