@@ -22,9 +22,9 @@ export function parseBind(text: string | undefined): BindAddress {
   let port: string | undefined;
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
   if (v6) [host, port] = [v6[1]!, v6[2]];
+  else if (isIP(value) === 6) host = value;
   else if (/^\d+$/.test(value)) [host, port] = [DEFAULT_BIND.host, value];
   else if (value.startsWith(':')) [host, port] = [DEFAULT_BIND.host, value.slice(1)];
-  else if (isIP(value) === 6) host = value;
   else {
     const colon = value.lastIndexOf(':');
     [host, port] = colon < 0 ? [value, undefined] : [value.slice(0, colon), value.slice(colon + 1)];
