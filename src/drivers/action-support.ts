@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DeckError } from '../engine/errors';
+import { durationMs as scenarioDurationMs } from '../scenario/duration';
 import type { Duration } from '../scenario/schema';
 import type { ActionContext, ActionOutcome } from './driver';
 import type { CommandResult, CommandSpec } from './exec';
@@ -64,14 +65,9 @@ export async function runSequence(
   return last;
 }
 
-/** Milliseconds in a scenario duration (`500ms`, `5s`, `2m`, `1h`, or seconds as a number). */
+/** Milliseconds in a scenario duration, or `fallbackMs` when the action gives none. */
 export function durationMs(duration: Duration | undefined, fallbackMs: number): number {
-  if (duration === undefined) return fallbackMs;
-  if (typeof duration === 'number') return duration * 1000;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(duration);
-  if (!match) return fallbackMs;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * unit;
+  return duration === undefined ? fallbackMs : scenarioDurationMs(duration);
 }
 
 /** True when the action must only be shown (dry-run) or not run at all (rehearse). */
