@@ -101,7 +101,8 @@ describe('Chaos Toolkit tolerances', () => {
       (p) => activityToAction(p),
     );
     expect(converted).toEqual({ path: '', tolerance: { probe: { verb: 'exec', description: 'verify', argv: ['test', '-n', 'x'] } } });
-    expect(describeTolerance((converted as { tolerance: never }).tolerance)).toBe('probe verify succeeds');
+    if (Array.isArray(converted)) throw new Error('expected a tolerance');
+    expect(describeTolerance(converted.tolerance)).toBe('probe verify succeeds');
   });
 
   it('strict equality is off for chaosdeck\'s own tolerances, which keep their coercions', () => {
