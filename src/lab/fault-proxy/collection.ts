@@ -1,5 +1,5 @@
 import { FaultProxy, type ProxyView } from './proxy';
-import { isToxicType, parseAttributes, ToxicCreateSchema, ToxicUpdateSchema, type Toxic } from './toxics';
+import { isToxicType, parseAttributes, parseToxicCreate, parseToxicUpdate, type Toxic } from './toxics';
 
 // The set of proxies behind the API, with Toxiproxy's rules: unique names,
 // toxic names defaulting to `<type>_<stream>`, reset enabling every proxy and
@@ -119,8 +119,7 @@ export class ProxyCollection {
 
   addToxic(proxyName: string, body: unknown): Toxic {
     const proxy = this.get(proxyName);
-    const parsed = ToxicCreateSchema.safeParse(body);
-    if (!parsed.success) throw new ProxyApiError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const parsed = { data: badRequestOnError(() => parseToxicCreate(body)) };
     const { type, stream, toxicity } = parsed.data;
     if (!isToxicType(type)) throw new ProxyApiError(400, `invalid toxic type: ${type}`);
     const name = parsed.data.name ?? `${type}_${stream}`;
@@ -140,8 +139,7 @@ export class ProxyCollection {
   updateToxic(proxyName: string, toxicName: string, body: unknown): Toxic {
     const proxy = this.get(proxyName);
     const current = this.getToxic(proxyName, toxicName);
-    const parsed = ToxicUpdateSchema.safeParse(body);
-    if (!parsed.success) throw new ProxyApiError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const parsed = { data: badRequestOnError(() => parseToxicUpdate(body)) };
     const attributes = parsed.data.attributes ? attributesOrThrow(current.type, { ...current.attributes, ...parsed.data.attributes }) : current.attributes;
     const updated: Toxic = { ...current, toxicity: parsed.data.toxicity ?? current.toxicity, stream: parsed.data.stream ?? current.stream, attributes };
     proxy.setToxics(proxy.toxics.map((t) => (t.name === toxicName ? updated : t)));
@@ -171,5 +169,13 @@ function attributesOrThrow(type: Parameters<typeof parseAttributes>[0], attribut
     return parseAttributes(type, attributes);
   } catch (error) {
     throw new ProxyApiError(400, `invalid attributes for ${type}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function badRequestOnError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ProxyApiError(400, error instanceof Error ? error.message : String(error));
   }
 }

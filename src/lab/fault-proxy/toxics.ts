@@ -1,26 +1,26 @@
-import { z } from 'zod';
+import { validate, type FieldRule } from '../validate';
 
 // Toxics as Toxiproxy defines them (github.com/Shopify/toxiproxy, "Toxics"):
 // the same type names, attribute names, units and defaults, so a client
 // written for Toxiproxy drives the lab unchanged.
 
-/** Attributes per toxic type, with Toxiproxy's units (ms, KB/s, bytes, µs). */
-export const ToxicAttributeSchemas = {
-  latency: z.object({ latency: z.number().nonnegative().default(0), jitter: z.number().nonnegative().default(0) }),
-  bandwidth: z.object({ rate: z.number().nonnegative().default(0) }),
-  slow_close: z.object({ delay: z.number().nonnegative().default(0) }),
-  timeout: z.object({ timeout: z.number().nonnegative().default(0) }),
-  reset_peer: z.object({ timeout: z.number().nonnegative().default(0) }),
-  slicer: z.object({
-    average_size: z.number().int().nonnegative().default(0),
-    size_variation: z.number().int().nonnegative().default(0),
-    delay: z.number().nonnegative().default(0),
-  }),
-  limit_data: z.object({ bytes: z.number().int().nonnegative().default(0) }),
-} as const;
+/** Attributes per toxic type, with Toxiproxy's units (ms, KB/s, bytes, µs) and defaults. */
+export const TOXIC_ATTRIBUTES = {
+  latency: { latency: { type: 'number', min: 0, default: 0 }, jitter: { type: 'number', min: 0, default: 0 } },
+  bandwidth: { rate: { type: 'number', min: 0, default: 0 } },
+  slow_close: { delay: { type: 'number', min: 0, default: 0 } },
+  timeout: { timeout: { type: 'number', min: 0, default: 0 } },
+  reset_peer: { timeout: { type: 'number', min: 0, default: 0 } },
+  slicer: {
+    average_size: { type: 'number', isInteger: true, min: 0, default: 0 },
+    size_variation: { type: 'number', isInteger: true, min: 0, default: 0 },
+    delay: { type: 'number', min: 0, default: 0 },
+  },
+  limit_data: { bytes: { type: 'number', isInteger: true, min: 0, default: 0 } },
+} as const satisfies Record<string, Record<string, FieldRule>>;
 
-export type ToxicType = keyof typeof ToxicAttributeSchemas;
-export const TOXIC_TYPES = Object.keys(ToxicAttributeSchemas) as ToxicType[];
+export type ToxicType = keyof typeof TOXIC_ATTRIBUTES;
+export const TOXIC_TYPES = Object.keys(TOXIC_ATTRIBUTES) as ToxicType[];
 
 /** Which way the toxic acts: `upstream` is client → server, `downstream` server → client. */
 export type ToxicStream = 'upstream' | 'downstream';
@@ -36,33 +36,49 @@ export interface Toxic {
 }
 
 /** A request to create a toxic (POST /proxies/{proxy}/toxics). */
-export const ToxicCreateSchema = z.object({
-  name: z.string().min(1).optional(),
-  type: z.string(),
-  stream: z.enum(['upstream', 'downstream']).default('downstream'),
-  toxicity: z.number().min(0).max(1).default(1),
-  attributes: z.record(z.string(), z.unknown()).default({}),
-});
+export interface ToxicCreate {
+  readonly name?: string;
+  readonly type: string;
+  readonly stream: ToxicStream;
+  readonly toxicity: number;
+  readonly attributes: Record<string, unknown>;
+}
 
 /** A request to update a toxic (POST /proxies/{proxy}/toxics/{toxic}). */
-export const ToxicUpdateSchema = z.object({
-  toxicity: z.number().min(0).max(1).optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
-  stream: z.enum(['upstream', 'downstream']).optional(),
-  type: z.string().optional(),
-  name: z.string().optional(),
-});
+export interface ToxicUpdate {
+  readonly toxicity?: number;
+  readonly attributes?: Record<string, unknown>;
+  readonly stream?: ToxicStream;
+}
+
+const STREAMS = ['upstream', 'downstream'] as const;
+
+/** Validates a create request, filling Toxiproxy's defaults; throws a message on bad input. */
+export function parseToxicCreate(input: unknown): ToxicCreate {
+  return validate<ToxicCreate>(input, {
+    name: { type: 'string', isOptional: true },
+    type: { type: 'string' },
+    stream: { type: 'string', oneOf: STREAMS, default: 'downstream' },
+    toxicity: { type: 'number', min: 0, max: 1, default: 1 },
+    attributes: { type: 'object', default: {} },
+  });
+}
+
+/** Validates an update request; throws a message on bad input. */
+export function parseToxicUpdate(input: unknown): ToxicUpdate {
+  return validate<ToxicUpdate>(input, {
+    toxicity: { type: 'number', min: 0, max: 1, isOptional: true },
+    attributes: { type: 'object', isOptional: true },
+    stream: { type: 'string', oneOf: STREAMS, isOptional: true },
+  });
+}
 
 /** True for a toxic type this proxy implements. */
 export function isToxicType(type: string): type is ToxicType {
-  return Object.hasOwn(ToxicAttributeSchemas, type);
+  return Object.hasOwn(TOXIC_ATTRIBUTES, type);
 }
 
 /** Validates a type's attributes, filling Toxiproxy's defaults; throws a message on bad input. */
 export function parseAttributes(type: ToxicType, attributes: Record<string, unknown>): Record<string, number> {
-  const parsed = ToxicAttributeSchemas[type].safeParse(attributes);
-  if (!parsed.success) {
-    throw new TypeError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
-  return parsed.data as Record<string, number>;
+  return validate<Record<string, number>>(attributes, TOXIC_ATTRIBUTES[type]);
 }

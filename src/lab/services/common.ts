@@ -1,10 +1,10 @@
 import http from 'node:http';
-import { z } from 'zod';
 import { envBoolean, envNumber } from '../env';
 import { HttpError, listen, readJson, sendError, sendJson, sendText } from '../http';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { ServiceRuntimeConfig } from '../topology';
+import { validate, ValidationError, type FieldRule } from '../validate';
 import { createCpuHog, createMemoryHog, rssMb, type CpuHog, type MemoryHog } from './stress';
 
 // What every lab service shares: an HTTP server with /health, /metrics and the
@@ -12,12 +12,17 @@ import { createCpuHog, createMemoryHog, rssMb, type CpuHog, type MemoryHog } fro
 // middleware that honours CHAOS_ENABLED, CHAOS_LATENCY_MS and CHAOS_ERROR_RATE.
 
 /** The injected-fault knobs, set from the environment at start and live through /admin/chaos. */
-export const ChaosSchema = z.object({
-  enabled: z.boolean(),
-  latencyMs: z.number().nonnegative(),
-  errorRate: z.number().min(0).max(1),
-});
-export type Chaos = z.infer<typeof ChaosSchema>;
+export interface Chaos {
+  enabled: boolean;
+  latencyMs: number;
+  errorRate: number;
+}
+
+const CHAOS_RULES: Record<keyof Chaos, FieldRule> = {
+  enabled: { type: 'boolean', isOptional: true },
+  latencyMs: { type: 'number', min: 0, isOptional: true },
+  errorRate: { type: 'number', min: 0, max: 1, isOptional: true },
+};
 
 /** A structured event a service sends its supervisor over IPC. */
 export type ServiceEvent =
@@ -64,8 +69,17 @@ export function chaosFromEnv(env: NodeJS.ProcessEnv): Chaos {
   };
 }
 
-const CpuSchema = z.object({ percent: z.number().min(0).max(100), durationMs: z.number().nonnegative().optional() });
-const MemorySchema = z.object({ mb: z.number().nonnegative(), growMbPerSecond: z.number().positive().optional() });
+const CPU_RULES: Record<string, FieldRule> = { percent: { type: 'number', min: 0, max: 100 }, durationMs: { type: 'number', min: 0, isOptional: true } };
+const MEMORY_RULES: Record<string, FieldRule> = { mb: { type: 'number', min: 0 }, growMbPerSecond: { type: 'number', min: 0.001, isOptional: true } };
+
+/** Validates a request body, answering 400 with every problem. */
+export function body<T>(input: unknown, rules: Readonly<Record<string, FieldRule>>): T {
+  try {
+    return validate<T>(input, rules);
+  } catch (error) {
+    throw new HttpError(400, error instanceof ValidationError ? error.message : String(error));
+  }
+}
 
 /** Starts a service's HTTP server with the shared routes around `impl`. */
 export async function runHttpService(context: ServiceContext, impl: ServiceImpl): Promise<RunningService> {
@@ -90,9 +104,7 @@ export async function runHttpService(context: ServiceContext, impl: ServiceImpl)
         return '/admin/chaos';
       case 'PUT /admin/chaos':
       case 'POST /admin/chaos': {
-        const parsed = ChaosSchema.partial().safeParse(await readJson(request));
-        if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        Object.assign(chaos, parsed.data);
+        Object.assign(chaos, body<Partial<Chaos>>(await readJson(request), CHAOS_RULES));
         logger.warn(`chaos set: enabled ${chaos.enabled}, latency ${chaos.latencyMs} ms, error rate ${chaos.errorRate}`);
         sendJson(response, 200, chaos);
         return '/admin/chaos';
@@ -102,9 +114,8 @@ export async function runHttpService(context: ServiceContext, impl: ServiceImpl)
         return '/admin/cpu';
       case 'PUT /admin/cpu':
       case 'POST /admin/cpu': {
-        const parsed = CpuSchema.safeParse(await readJson(request));
-        if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        cpu.set(parsed.data.percent, parsed.data.durationMs);
+        const wanted = body<{ percent: number; durationMs?: number }>(await readJson(request), CPU_RULES);
+        cpu.set(wanted.percent, wanted.durationMs);
         sendJson(response, 200, { percent: cpu.percent });
         return '/admin/cpu';
       }
@@ -113,9 +124,8 @@ export async function runHttpService(context: ServiceContext, impl: ServiceImpl)
         return '/admin/memory';
       case 'PUT /admin/memory':
       case 'POST /admin/memory': {
-        const parsed = MemorySchema.safeParse(await readJson(request));
-        if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        memory.set(parsed.data.mb, parsed.data.growMbPerSecond);
+        const wanted = body<{ mb: number; growMbPerSecond?: number }>(await readJson(request), MEMORY_RULES);
+        memory.set(wanted.mb, wanted.growMbPerSecond);
         sendJson(response, 200, { heldMb: memory.heldMb, targetMb: memory.targetMb, rssMb: rssMb() });
         return '/admin/memory';
       }

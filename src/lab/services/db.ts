@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { envNumber } from '../env';
-import { HttpError, readJson, sendJson } from '../http';
+import { readJson, sendJson } from '../http';
 import { prom } from '../metrics';
-import type { ServiceContext, ServiceImpl } from './common';
+import { body, type ServiceContext, type ServiceImpl } from './common';
 import { startLineServer, type LineServer } from './line-server';
 
 // db: the shop's database, a small in-memory store behind a connection limit.
@@ -22,7 +21,7 @@ const PRODUCTS: readonly Product[] = [
   'Trekking poles', 'Camp stove', 'First-aid kit', 'Sun hat', 'Water filter', 'Sleeping mat',
 ].map((name, index) => ({ id: index + 1, name, category: index % 2 === 0 ? 'gear' : 'clothing' }));
 
-const DbAdminSchema = z.object({ maxConnections: z.number().int().min(0).optional(), queryMs: z.number().nonnegative().optional() });
+
 
 /** Creates the db service. */
 export async function createDb(context: ServiceContext): Promise<ServiceImpl> {
@@ -86,9 +85,11 @@ export async function createDb(context: ServiceContext): Promise<ServiceImpl> {
         sendJson(response, 200, { ...settings, connections: server.activeConnections });
         return '/admin/db';
       }
-      const parsed = DbAdminSchema.safeParse(await readJson(request));
-      if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => i.message).join('; '));
-      Object.assign(settings, Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)));
+      const change = body<{ maxConnections?: number; queryMs?: number }>(await readJson(request), {
+        maxConnections: { type: 'number', isInteger: true, min: 0, isOptional: true },
+        queryMs: { type: 'number', min: 0, isOptional: true },
+      });
+      Object.assign(settings, change);
       max.set(settings.maxConnections);
       logger.warn(`settings changed: max_connections=${settings.maxConnections}, query time ${settings.queryMs} ms`);
       sendJson(response, 200, { ...settings, connections: server.activeConnections });
