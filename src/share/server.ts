@@ -80,6 +80,16 @@ export async function startShareServer(options: ShareServerOptions = {}): Promis
   const sockets = new Map<WebSocket, { isAlive: boolean }>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false, clientTracking: false });
 
+  /** Why a stream request is refused: no valid token (401), an unknown role (400), the notes view without the presenter token (403). */
+  const refusalOf = (request: IncomingMessage, url: URL): { status: number; text: string } | null => {
+    const granted = roleOfToken(tokens, tokenOf(request, url));
+    if (!granted) return { status: 401, text: 'Unauthorized' };
+    const asked = RoleSchema.safeParse(url.searchParams.get('role') ?? granted);
+    if (!asked.success) return { status: 400, text: 'Bad Request' };
+    if (asked.data === 'presenter' && granted !== 'presenter') return { status: 403, text: 'Forbidden' };
+    return null;
+  };
+
   const page = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://share.invalid');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -89,8 +99,10 @@ export async function startShareServer(options: ShareServerOptions = {}): Promis
     const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
     const file = files.get(name);
     if (url.pathname === STREAM_PATH) {
-      const isAllowed = roleOfToken(tokens, tokenOf(request, url)) !== null;
-      response.writeHead(isAllowed ? 426 : 401, { 'content-type': 'text/plain', ...(isAllowed ? { upgrade: 'websocket' } : {}) }).end(isAllowed ? 'use a WebSocket\n' : 'a valid token is required\n');
+      // The same answers an upgrade gets, so a browser (which cannot read a failed upgrade's status) can ask why.
+      const refusal = refusalOf(request, url);
+      if (refusal) response.writeHead(refusal.status, { 'content-type': 'text/plain' }).end(`${refusal.text}\n`);
+      else response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('use a WebSocket\n');
       return;
     }
     if (!file) {
@@ -111,13 +123,11 @@ export async function startShareServer(options: ShareServerOptions = {}): Promis
     socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', 'http://share.invalid');
     if (url.pathname !== STREAM_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    const granted = roleOfToken(tokens, tokenOf(request, url));
-    if (!granted) return refuseUpgrade(socket, 401, 'Unauthorized');
-    const asked = RoleSchema.safeParse(url.searchParams.get('role') ?? granted);
-    if (!asked.success) return refuseUpgrade(socket, 400, 'Bad Request');
-    if (asked.data === 'presenter' && granted !== 'presenter') return refuseUpgrade(socket, 403, 'Forbidden');
+    const refusal = refusalOf(request, url);
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.text);
     if (sockets.size >= maxFollowers) return refuseUpgrade(socket, 503, 'Service Unavailable');
-    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, asked.data, resumeOf(url)));
+    const role = RoleSchema.parse(url.searchParams.get('role') ?? roleOfToken(tokens, tokenOf(request, url)));
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, role, resumeOf(url)));
   });
 
   const accept = (ws: WebSocket, role: Role, resume: ResumePoint | undefined) => {

@@ -83,6 +83,8 @@ describe('share: tokens and roles', () => {
     const { base, server } = presenter;
     expect(await upgradeStatus(streamUrl(base, { token: server.tokens.audience, role: 'presenter' }))).toBe(403);
     expect(await upgradeStatus(streamUrl(base, { token: server.tokens.presenter, role: 'presenter' }))).toBe(101);
+    expect((await httpGet(`${base}stream?token=${server.tokens.audience}&role=presenter`)).status).toBe(403);
+    expect((await httpGet(`${base}stream?token=${server.tokens.presenter}&role=presenter`)).status).toBe(426);
     const refused = follow({ url: base, token: server.tokens.audience, role: 'presenter' });
     await expect(refused.ready).rejects.toThrow(/403/);
     expect(refused.status().phase).toBe('refused');
