@@ -28,7 +28,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  splitting: false,
+  // Chunks load on demand, so a command compiles only the code it uses.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   logLevel: 'warning',
   alias: { 'react-devtools-core': stub },

@@ -2,10 +2,8 @@ import { parseArgs } from 'node:util';
 import { isDeckError } from '../engine/errors';
 import { InputError } from '../scenario/load';
 import { ExitCode, type CliCommand, type CliIo } from './command';
-import { commands } from './commands/index';
-import { defaultCommand } from './default-command';
+import { commandEntries } from './commands/index';
 import { VERSION } from './version';
-import './hooks-setup';
 
 // The entry point: finds the subcommand, parses its options, prints help and
 // version, and turns errors into a message and an exit code — never a stack,
@@ -13,8 +11,9 @@ import './hooks-setup';
 
 const INPUT_CODES = new Set(['SCENARIO_INVALID', 'ENVIRONMENT_INVALID', 'FILE_NOT_FOUND', 'USAGE', 'DRIVER_UNKNOWN', 'DRIVER_VERB_UNSUPPORTED', 'RECORDING_INVALID']);
 
-function findCommand(name: string): CliCommand | undefined {
-  return commands.find((c) => c.name === name || c.aliases?.includes(name));
+async function findCommand(name: string): Promise<CliCommand | undefined> {
+  const entry = commandEntries.find((c) => c.name === name || c.aliases?.includes(name));
+  return entry?.load();
 }
 
 function commandHelp(command: CliCommand): string {
@@ -31,7 +30,8 @@ function commandHelp(command: CliCommand): string {
   return lines.join('\n');
 }
 
-function globalHelp(): string {
+async function globalHelp(): Promise<string> {
+  const commands = await Promise.all(commandEntries.map((e) => e.load()));
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return [
     `chaosdeck ${VERSION} — present chaos-engineering experiments live, from a terminal`,
@@ -56,12 +56,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return ExitCode.ok;
   }
   if (rest[0] === '--help' || rest[0] === '-h' || rest[0] === 'help') {
-    const named = rest[1] ? findCommand(rest[1]) : undefined;
-    io.stdout.write(named ? commandHelp(named) : globalHelp());
+    const named = rest[1] ? await findCommand(rest[1]) : undefined;
+    io.stdout.write(named ? commandHelp(named) : await globalHelp());
     return ExitCode.ok;
   }
   const isCommandGiven = rest.length > 0 && !rest[0]!.startsWith('-');
-  const command = isCommandGiven ? findCommand(rest[0]!) : defaultCommand(commands);
+  // A bare `chaosdeck` opens the home screen on the lab.
+  const command = await findCommand(isCommandGiven ? rest[0]! : 'home');
   if (!command) {
     io.stderr.write(`chaosdeck: unknown command '${rest[0]}'. Run \`chaosdeck --help\` for the list.\n`);
     return ExitCode.usage;
@@ -83,6 +84,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return ExitCode.usage;
   }
   try {
+    // Recorder, reporter, share server, importers: registered before any run or load.
+    await import('./hooks-setup');
     return await command.run({ values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals }, io);
   } catch (error) {
     if (error instanceof InputError) {
