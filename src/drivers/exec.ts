@@ -92,10 +92,14 @@ export function createExecRunner(options: ExecRunnerOptions = {}): CommandRunner
       }
       const [file, ...args] = isShell ? ['sh', '-c', spec.argv[0] ?? ''] : spec.argv;
       if (!file) throw new TypeError('CommandSpec.argv is empty');
+      const timeoutMs = spec.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
       const subprocess = execa(file, args, {
         reject: false,
-        timeout: spec.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeout: timeoutMs,
         cancelSignal: signal,
+        // Its own process group, so a timeout or an abort also ends what it started
+        // (the `sleep` under `sh -c`), and the presenter's Ctrl+C reaches the deck, not the undo.
+        detached: true,
         forceKillAfterDelay: 2_000,
         env: spec.env ? { ...spec.env } : undefined,
         extendEnv: true,
@@ -105,6 +109,7 @@ export function createExecRunner(options: ExecRunnerOptions = {}): CommandRunner
         stripFinalNewline: true,
         maxBuffer: 8 * 1024 * 1024,
       });
+      const stopGroup = killGroupOn(subprocess.pid, signal, timeoutMs);
       const readers: Promise<void>[] = [];
       if (observer?.onLine) {
         readers.push(pipeLines(subprocess.stdout, (l) => observer.onLine?.('stdout', redact(l))));
@@ -112,6 +117,8 @@ export function createExecRunner(options: ExecRunnerOptions = {}): CommandRunner
       }
       const outcome = await subprocess;
       await Promise.all(readers);
+      // execa ends the direct child; whatever it started dies with its group.
+      stopGroup(outcome.timedOut === true || outcome.isCanceled === true);
       const spawnError = outcome.failed && outcome.exitCode === undefined && !outcome.isCanceled && !outcome.timedOut
         ? (outcome.cause instanceof Error ? outcome.cause.message : outcome.shortMessage)
         : undefined;
@@ -132,6 +139,34 @@ export function createExecRunner(options: ExecRunnerOptions = {}): CommandRunner
       observer?.onFinish?.(result);
       return result;
     },
+  };
+}
+
+// Sends SIGTERM, then SIGKILL after 2 s, to the command's whole process group
+// when it is aborted or runs out of time. Returns a function that disarms it,
+// ending the group first when the command was cut short.
+function killGroupOn(pid: number | undefined, signal: AbortSignal | undefined, timeoutMs: number): (isCutShort: boolean) => void {
+  if (pid === undefined) return () => undefined;
+  const kill = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  let forceTimer: NodeJS.Timeout | undefined;
+  const end = () => {
+    kill('SIGTERM');
+    forceTimer = setTimeout(() => kill('SIGKILL'), 2_000);
+    forceTimer.unref();
+  };
+  const timer = setTimeout(end, timeoutMs);
+  timer.unref();
+  signal?.addEventListener('abort', end, { once: true });
+  return (isCutShort) => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', end);
+    if (isCutShort && forceTimer === undefined) end();
   };
 }
 
