@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CtkJournalFileSchema } from '../../src/scenario/ctk/journal';
-import { spawnCli, tempDir } from '../helpers';
+import { spawnCli, tempDir, waitFor } from '../helpers';
 
 // Chaos Toolkit experiments run as they are through the built CLI
 // (`chaosdeck run --auto`), against real local processes and a real HTTP
@@ -182,6 +182,27 @@ describe.skipIf(!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'cli.j
     expect(code).toBe(1);
     expect(finished(events)).toMatchObject({ status: 'failed' });
     expect(paths()).not.toContain('/heal');
+  });
+
+  // The deliberate difference from Chaos Toolkit: an interrupted run still plays its rollbacks, unless told never to.
+  it.each<[string, boolean, string[]]>([['default', true, []], ['never', false, ['--rollback-strategy', 'never']]])('an interrupt with the %s strategy plays rollbacks: %s', async (_, isPlayed, extra) => {
+    const file = write(`interrupt-${extra.length}.json`, {
+      title: 'interrupt', description: 'd',
+      method: [
+        { type: 'action', name: 'break-it', provider: { type: 'http', url: '${base_url}/break', method: 'POST' } },
+        { type: 'action', name: 'hold', provider: { type: 'process', path: 'sleep', arguments: ['30'] } },
+      ],
+      rollbacks: [{ type: 'action', name: 'heal', provider: { type: 'http', url: '${base_url}/heal', method: 'POST' } }],
+      configuration: { base_url: { type: 'env', key: 'SHOP_URL' } },
+    });
+    const cli = spawnCli(['run', file, '--auto', '--json', ...extra], { env: { SHOP_URL: base, XDG_STATE_HOME: tempDir() } });
+    await waitFor(() => cli.stdout().includes('"display":"sleep 30"'), { message: 'the sleep to start' });
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(3);
+    const events = cli.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(finished(events)).toMatchObject({ status: 'interrupted' });
+    expect(paths().includes('/heal')).toBe(isPlayed);
+    expect(isHealthy).toBe(isPlayed);
   });
 
   describe('python providers', () => {
