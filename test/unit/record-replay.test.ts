@@ -32,14 +32,21 @@ function manualClock() {
   };
 }
 
-/** A long stream: a log batch or latency sample every 10 ms over `count` events. */
+/**
+ * A long stream: log batches (some with source timestamps, some reporting
+ * dropped lines; more lines than the log window holds), latency samples and
+ * breaker flips every 10 ms over `count` events, with a second run starting
+ * part way through (which resets the view).
+ */
 function longRun(count: number): DeckEvent[] {
-  const events: DeckEvent[] = sampleRun().filter((e) => e.t < 2);
+  const start = sampleRun().filter((e) => e.t < 2);
+  const events: DeckEvent[] = [...start];
   for (let i = 0; events.length < count; i++) {
     const t = 2 + i * 10;
-    events.push(i % 2 === 0
-      ? { t, type: 'log.lines', source: 'api', lines: [{ text: `line ${i}` }], dropped: 0 }
-      : { t, type: 'latency', source: 'load', p50: i % 50, p95: i % 97, p99: 100, rps: 10, errorRate: 0 });
+    if (i === 1_700) events.push(...start.map((e) => ({ ...e, t })));
+    else if (i % 3 !== 2) events.push({ t, type: 'log.lines', source: `api-${i % 2}`, lines: [{ text: `line ${i}` }, { text: `more ${i}`, ts: 1_700_000_000_000 + i }, { text: `last ${i}` }], dropped: i % 7 === 0 ? 2 : 0 });
+    else if (i % 9 === 2) events.push({ t, type: 'breaker', source: 'lab', name: 'backendCB', state: i % 2 ? 'OPEN' : 'CLOSED' });
+    else events.push({ t, type: 'latency', source: 'load', p50: i % 50, p95: i % 97, p99: 100, rps: 10, errorRate: 0 });
   }
   return events;
 }
@@ -59,7 +66,11 @@ describe('ReplayTimeline', () => {
   // Appended in uneven batches, as the reader delivers them.
   for (let i = 0; i < events.length; i += 777) timeline.append(events.slice(i, i + 777));
 
-  it.each([0, 1, 2, KEYFRAME_EVERY - 1, KEYFRAME_EVERY, KEYFRAME_EVERY + 1, 3 * KEYFRAME_EVERY + 500, events.length - 1, events.length])(
+  it('overflows the log window, so the folds drop lines as the reducer does', () => {
+    expect(timeline.finalState.logs.dropped).toBeGreaterThan(1_000);
+  });
+
+  it.each([0, 1, 2, KEYFRAME_EVERY - 1, KEYFRAME_EVERY, KEYFRAME_EVERY + 1, 3 * KEYFRAME_EVERY + 500, 4 * KEYFRAME_EVERY + 7, events.length - 1, events.length])(
     'the state after %i events equals folding them from the start', (count) => {
       expect(timeline.stateAfter(count)).toEqual(reduceAll(events.slice(0, count)));
     },
