@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DeckError, messageOf } from '../engine/errors';
 import type { UnstampedEvent } from '../engine/events';
-import { findLab, LINKS, resolveServices, startLab, type LabClient, type LabEvent, type ServiceStatus } from '../lab/client';
+import { findLab, LINKS, resolveServices, startLab, stopLab, type LabClient, type LabEvent, type ServiceStatus } from '../lab/client';
 import type { Binding, SourceSpec } from '../scenario/environment';
 import type { Action, Verb } from '../scenario/schema';
 import { createLineBatcher } from '../sources/batch';
 import { parsePrometheusText } from '../sources/prometheus-text';
 import { sourceIdOf } from '../sources/source-id';
 import { durationMs, isShowOnly, parseBinding, parseConfig, unsupported } from './action-support';
-import type { ActionContext, ActionOutcome, Driver, Source, SourceContext, UndoSpec } from './driver';
+import type { ActionContext, ActionOutcome, Driver, PrepareContext, Source, SourceContext, UndoSpec } from './driver';
 import { httpCall } from './http-request';
 
 // The embedded lab, through its supervisor's control API and its fault
@@ -433,6 +433,29 @@ function targetOf(status: ServiceStatus): { name: string; state: string; isReady
   return { name: status.name, state: status.state, isReady: status.health === 'healthy' && status.state === 'running', restarts: status.restarts, since: status.since, ...(detail ? { detail } : {}) };
 }
 
+/**
+ * Starts the lab before a run when it is not running (and autoStart allows),
+ * so the panes fill from the first step; `release` stops only a lab this call
+ * started, so quitting the deck leaves a lab someone else brought up running.
+ */
+async function prepareLab(context: PrepareContext): Promise<{ release(): Promise<void> }> {
+  const config = parseConfig(LabConfigSchema, context.config, 'lab');
+  const stateDir = config.stateDir ?? join(context.stateDir, 'lab');
+  const keep = { release: async () => undefined };
+  if (!config.autoStart || (await findLab({ stateDir }))) return keep;
+  context.onProgress('starting the lab (chaosdeck lab up)…');
+  const lab = await startLab({ stateDir });
+  const { pid } = lab.state;
+  context.onProgress(`lab ready (pid ${pid})`);
+  return {
+    async release() {
+      // Stop it only if the lab running now is still the one started here.
+      const current = await findLab({ stateDir }).catch(() => null);
+      if (current && current.state.pid === pid) await stopLab({ stateDir });
+    },
+  };
+}
+
 // The lab driver: the embedded shop, reached only through its control API.
 export const labDriver: Driver = {
   name: 'lab',
@@ -442,6 +465,7 @@ export const labDriver: Driver = {
   configSchema: LabConfigSchema,
   describe,
   prepareUndo: prepare,
+  prepare: prepareLab,
   apply: applyAction,
   undo: undoAction,
   openSource,
