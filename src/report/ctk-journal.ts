@@ -75,13 +75,47 @@ function outputOf(action: ActionRecord): unknown {
   return { status: command.exitCode, stdout: command.stdout.join('\n'), stderr: command.stderr.join('\n') };
 }
 
-function runItem(summary: RunSummary, action: ActionRecord): CtkRunItem {
+// ---- imported Chaos Toolkit experiments ----------------------------------------
+// A run of an imported experiment embeds the experiment as written and names
+// each activity as the experiment does, as Chaos Toolkit's own journals do.
+
+type Activities = ReadonlyMap<string, CtkRunItem['activity']>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function originalExperiment(summary: RunSummary): Record<string, unknown> | undefined {
+  const origin = summary.scenario.origin;
+  return origin?.format === 'chaostoolkit' && origin.document ? origin.document : undefined;
+}
+
+function activitiesOf(experiment: Record<string, unknown> | undefined): Activities {
+  const out = new Map<string, CtkRunItem['activity']>();
+  if (!experiment) return out;
+  const hypothesis = experiment['steady-state-hypothesis'];
+  const lists = [isRecord(hypothesis) ? hypothesis.probes : undefined, experiment.method, experiment.rollbacks];
+  for (const list of lists) {
+    for (const activity of Array.isArray(list) ? list : []) {
+      const parsed = ActivitySchema.safeParse(activity);
+      if (parsed.success && !out.has(parsed.data.name)) out.set(parsed.data.name, parsed.data);
+    }
+  }
+  return out;
+}
+
+// The importer names actions after their activity; not-runnable ones carry a suffix.
+const activityName = (summary: string) => summary.replace(/ \(not runnable: .*\)$/, '');
+
+function runItem(summary: RunSummary, action: ActionRecord, activities: Activities = new Map()): CtkRunItem {
   const end = action.finishedAt ?? summary.durationMs;
-  const status = action.status === 'ok' || action.status === 'dry-run' ? 'succeeded' : action.status === 'skipped' ? 'skipped' : 'failed';
+  const original = activities.get(activityName(action.summary));
+  const output = outputOf(action);
+  // Chaos Toolkit's process provider succeeds whatever the exit code: the code is its output's status.
+  const hasExited = original?.provider.type === 'process' && isRecord(output) && typeof output.status === 'number';
+  const status = action.status === 'ok' || action.status === 'dry-run' || hasExited ? 'succeeded' : action.status === 'skipped' ? 'skipped' : 'failed';
   return {
-    activity: { type: action.kind === 'probe' ? 'probe' : 'action', name: action.summary, provider: provider(action) },
+    activity: original ?? { type: action.kind === 'probe' ? 'probe' : 'action', name: action.summary, provider: provider(action) },
     status,
-    output: outputOf(action),
+    output,
     ...(status === 'failed' ? { exception: [action.error ?? action.status] } : {}),
     start: isoAt(summary.startedAt, action.startedAt),
     end: isoAt(summary.startedAt, end),
@@ -89,9 +123,10 @@ function runItem(summary: RunSummary, action: ActionRecord): CtkRunItem {
   };
 }
 
-function checkItem(summary: RunSummary, check: CheckRecord): CtkRunItem {
+function checkItem(summary: RunSummary, check: CheckRecord, activities: Activities = new Map()): CtkRunItem {
+  const original = activities.get(check.label.replace(/ \((before|after|during)\)$/, ''));
   return {
-    activity: { type: 'probe', name: check.label, provider: { type: 'chaosdeck', check: check.expected ?? check.label } },
+    activity: original ?? { type: 'probe', name: check.label, provider: { type: 'chaosdeck', check: check.expected ?? check.label } },
     status: check.status === 'skipped' ? 'skipped' : 'succeeded',
     output: check.observed ?? null,
     start: isoAt(summary.startedAt, check.startedAt),
@@ -101,36 +136,41 @@ function checkItem(summary: RunSummary, check: CheckRecord): CtkRunItem {
   };
 }
 
-function steadyState(summary: RunSummary, which: 'before' | 'after'): CtkJournal['steady_states']['before'] {
+function steadyState(summary: RunSummary, which: 'before' | 'after', activities?: Activities): CtkJournal['steady_states']['before'] {
   const probes = summary.checks.filter((c) => c.kind === 'steady-state' && c.checkId.startsWith(`steady-${which}-`));
   if (probes.length === 0) return null;
-  return { steady_state_met: probes.every((c) => c.status === 'met'), probes: probes.map((c) => checkItem(summary, c)) };
+  return { steady_state_met: probes.every((c) => c.status === 'met'), probes: probes.map((c) => checkItem(summary, c, activities)) };
 }
 
 /** Builds the journal from a summary (see buildCtkJournal). */
 export function ctkJournalFromSummary(summary: RunSummary, options: CtkJournalOptions): CtkJournal {
   const scenario = summary.scenario;
-  const method = summary.actions.filter((a) => a.step !== null && a.kind === 'action');
-  const rollbacks = summary.actions.filter((a) => a.kind === 'undo' || a.kind === 'rollback');
+  const original = originalExperiment(summary);
+  const activities = activitiesOf(original);
+  // Controls are not activities: Chaos Toolkit's journal does not list them in `run`.
+  const isControl = (a: ActionRecord) => original !== undefined && a.verb === 'unsupported' && a.summary.startsWith('control ');
+  const method = summary.actions.filter((a) => a.step !== null && a.kind === 'action' && !isControl(a));
+  const rollbacks = summary.actions.filter((a) => (a.kind === 'undo' || a.kind === 'rollback') && !isControl(a));
+  const chaosdeck = { name: 'chaosdeck', scenario: scenario.id, runId: summary.runId, environment: summary.environment.name, mode: summary.mode, criteria: summary.criteria };
   return {
     'chaoslib-version': `chaosdeck ${options.chaosdeckVersion}`,
     platform: `${platform()} ${release()}`,
     node: options.node ?? hostname(),
-    experiment: {
+    experiment: original ? { ...original, title: scenario.title, extensions: [...(Array.isArray(original.extensions) ? (original.extensions as unknown[]) : []), chaosdeck] } : {
       title: scenario.title,
       ...(scenario.summary ? { description: scenario.summary } : {}),
       tags: scenario.tags,
       'steady-state-hypothesis': { title: scenario.hypothesis.trim() },
-      extensions: [{ name: 'chaosdeck', scenario: scenario.id, runId: summary.runId, environment: summary.environment.name, mode: summary.mode, criteria: summary.criteria }],
+      extensions: [chaosdeck],
     },
     start: summary.startedAt,
     end: isoAt(summary.startedAt, summary.durationMs),
     duration: summary.durationMs / 1000,
     status: summary.status,
     deviated: summary.isDeviated,
-    steady_states: { before: steadyState(summary, 'before'), after: steadyState(summary, 'after'), during: [] },
-    run: method.map((a) => runItem(summary, a)),
-    rollbacks: rollbacks.map((a) => runItem(summary, a)),
+    steady_states: { before: steadyState(summary, 'before', activities), after: steadyState(summary, 'after', activities), during: [] },
+    run: method.map((a) => runItem(summary, a, activities)),
+    rollbacks: rollbacks.map((a) => runItem(summary, a, activities)),
   };
 }
 

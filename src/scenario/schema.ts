@@ -275,7 +275,14 @@ export const ScenarioSchema = z.strictObject({
   /** A question for self-learners after the restore phase. */
   reflection: z.string().optional(),
   /** Where an imported scenario came from (a Chaos Toolkit experiment, for example). */
-  origin: z.strictObject({ format: z.string(), path: z.string().optional() }).optional(),
+  origin: z
+    .strictObject({
+      format: z.string(),
+      path: z.string().optional(),
+      /** The source document as written (a Chaos Toolkit experiment, literal secrets masked), for journals that embed it. */
+      document: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
   /** Chaos Toolkit's `runtime` strategies, used when the command line sets none. */
   runtime: z
     .strictObject({

@@ -120,6 +120,13 @@ describe.skipIf(!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'cli.j
     ]);
     const parsed = CtkJournalFileSchema.parse(JSON.parse(readFileSync(journal, 'utf8')));
     expect(parsed).toMatchObject({ status: 'completed', deviated: false });
+    // The journal embeds the experiment as written and names activities as it does.
+    expect(parsed.experiment).toMatchObject({ title: 'shop ok.json', configuration: { base_url: { type: 'env', key: 'SHOP_URL' } } });
+    expect(parsed.run.map((r) => [r.activity.type, r.activity.name, r.status])).toEqual([
+      ['action', 'poke-it', 'succeeded'], ['probe', 'count-through-a-shell', 'succeeded'], ['probe', 'query', 'succeeded'],
+    ]);
+    expect(parsed.rollbacks.map((r) => [r.activity.name, r.activity.provider?.type, r.status])).toEqual([['heal', 'http', 'succeeded']]);
+    expect(parsed.steady_states?.before?.probes.map((p) => [p.activity.name, p.tolerance_met]).sort()).toEqual([['body-says-healthy', true], ['dir-exists', true], ['health', true]]);
   });
 
   it('deviates when the method breaks the hypothesis; the default strategy still rolls back', async () => {

@@ -166,7 +166,10 @@ describe('importing an experiment', () => {
   });
 
   it('keeps the experiment, its origin and its runtime strategies', () => {
-    expect(scenario.origin).toEqual({ format: 'chaostoolkit', path: '/abs/exp.json' });
+    expect(scenario.origin).toMatchObject({ format: 'chaostoolkit', path: '/abs/exp.json' });
+    // The document travels in recordings and journals: literal secrets masked, env secrets only named.
+    expect(scenario.origin?.document?.secrets).toEqual({ api: { token: { type: 'env', key: 'API_TOKEN' }, user: '***' } });
+    expect(scenario.origin?.document?.method).toEqual(JSON.parse(text).method);
     expect(scenario.runtime).toEqual({ hypothesisStrategy: 'before-method-only', rollbackStrategy: 'deviated' });
     expect(scenario.tags).toEqual(['k8s']);
     expect(raw.title).toBe('t');

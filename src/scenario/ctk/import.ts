@@ -221,11 +221,21 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
     steadyState,
     steps,
     rollback,
-    origin: { format: 'chaostoolkit', path: options.originPath ?? file },
+    origin: { format: 'chaostoolkit', path: options.originPath ?? file, document: withMaskedSecrets(raw) },
     ...(runtime ? { runtime } : {}),
   };
   const checked = validateSource({ ...source, data: scenario, locate: () => ({ line: 1, column: 1 }) } as SourceDocument, ScenarioSchema, 'SCENARIO_INVALID');
   return { file, source, scenario: { ...checked, pack: checked.pack ?? basename(file, extname(file)) }, experiment: raw };
+}
+
+// Literal secret values must not travel in recordings and journals; env references name a variable only.
+function withMaskedSecrets(experiment: JsonRecord): JsonRecord {
+  if (!isRecord(experiment.secrets)) return experiment;
+  const secrets = Object.fromEntries(Object.entries(experiment.secrets).map(([scope, entries]) => [
+    scope,
+    isRecord(entries) ? Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, isRecord(v) && 'type' in v ? v : '***'])) : entries,
+  ]));
+  return { ...experiment, secrets };
 }
 
 function describeActivity(action: Action): string {
