@@ -204,6 +204,7 @@ describe('refusing a bad experiment at its position', () => {
     ['an unknown hypothesis strategy', experiment({ runtime: { hypothesis: { strategy: 'sometimes' } } }), /^x\.json:7:19: unknown hypothesis strategy 'sometimes'/],
     ['a method that is not a list', experiment({ method: { a: 1 } }), /^x\.json:4:13: the method must be a list of activities$/],
     ['an empty file', '', /^x\.json:1:1: an empty experiment is not an experiment$/],
+    ['a pause naming nothing', experiment({ method: [action('n', { type: 'process', path: 'ls' }, { pauses: { before: '${nap}' } })] }), /^x\.json:13:19: pause \$\{nap\} refers to a name the configuration and secrets do not define$/],
   ])('%s', (_, text, message) => {
     expect(importError(text)).toMatch(message);
   });

@@ -124,6 +124,14 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
 
   // ---- conversion ---------------------------------------------------------
 
+  // A pause still a string after substitution names something the configuration and secrets do not define.
+  const unresolvedPause = (path: (string | number)[], text: string) => {
+    const name = /^\$\{(\w+)\}$/.exec(text)?.[1];
+    const value = name === undefined ? undefined : resolved.values.get(name);
+    at(path, value === undefined
+      ? `pause ${text} refers to a name the configuration and secrets do not define`
+      : `pause ${text} is ${JSON.stringify(value)}, not a number of seconds (an env entry can say env_var_type: float)`);
+  };
   const steadyState: NonNullable<ScenarioInput['steadyState']> = [];
   const probeLines: string[] = [];
   probes.forEach((entry, i) => {
@@ -163,6 +171,7 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
     const action = activityToAction(activity, { isBackground, allowFailure: true });
     const waits = (when: 'before' | 'after'): Action[] => {
       const pause = isRecord(activity.pauses) ? activity.pauses[when] : undefined;
+      if (typeof pause === 'string') unresolvedPause(['method', i, 'pauses', when], pause);
       if (typeof pause !== 'number' || pause <= 0) return [];
       return [{ verb: 'wait', duration: secondsToDuration(pause), description: `pause ${when} ${String(activity.name)}: ${pause} s` }];
     };
@@ -193,6 +202,7 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
     if (!activity) return;
     const pause = (when: 'before' | 'after'): Action[] => {
       const seconds = isRecord(activity.pauses) ? activity.pauses[when] : undefined;
+      if (typeof seconds === 'string') unresolvedPause(['rollbacks', i, 'pauses', when], seconds);
       return typeof seconds === 'number' && seconds > 0 ? [{ verb: 'wait', duration: secondsToDuration(seconds), description: `pause ${when} ${String(activity.name)}: ${seconds} s` }] : [];
     };
     rollback.push(...activityControls(entry, ['rollbacks', i]), ...pause('before'), activityToAction(activity, { allowFailure: true }), ...pause('after'));
