@@ -17,16 +17,16 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 function figuresSection(summary: RunSummary): string[] {
   const rows = summary.figures.map((f: WindowFigures) => [
-    f.window, `${at(f.from)} – ${at(Math.min(f.to, summary.durationMs))}`, ms(f.p50), ms(f.p95), percent(f.errorRate), rate(f.throughput), String(f.samples),
+    f.window, `${at(f.from)} – ${at(Math.min(f.to, summary.durationMs))}`, ms(f.p50), ms(f.p95), ms(f.p95Max), percent(f.errorRate), rate(f.throughput), String(f.samples),
   ]);
   const hasSamples = summary.figures.some((f) => f.samples > 0);
   const recovery = summary.recoverySeconds !== undefined ? `${summary.recoverySeconds.toFixed(1)} s`
     : hasSamples ? 'not recovered within the recording' : 'not measured (the run has no latency samples)';
   return [
     '## Figures', '',
-    ...table(['window', 'run time', 'p50', 'p95', 'error rate', 'throughput', 'samples'], rows), '',
+    ...table(['window', 'run time', 'p50', 'p95', 'p95 max', 'error rate', 'throughput', 'samples'], rows), '',
     `Recovery time (first undo until p95 and errors are back near the baseline): **${recovery}**`, '',
-    'p50, p95, error rate and throughput are averages of the latency samples inside each window.', '',
+    'p50, p95, error rate and throughput are averages of the latency samples inside each window; p95 max is the worst sample.', '',
   ];
 }
 

@@ -32,6 +32,7 @@ describe('summarizeRun', () => {
     expect(figures.samples).toBe(expected.length);
     expect(figures.p50).toBeCloseTo(mean(expected.map((e) => e.p50)), 9);
     expect(figures.p95).toBeCloseTo(mean(expected.map((e) => e.p95)), 9);
+    expect(figures.p95Max).toBe(Math.max(...expected.map((e) => e.p95)));
     expect(figures.errorRate).toBeCloseTo(mean(expected.map((e) => e.errorRate)), 9);
     expect(figures.throughput).toBeCloseTo(mean(expected.map((e) => e.rps)), 9);
   });
@@ -69,7 +70,7 @@ describe('summarizeRun', () => {
   it('renders the verdict table, figures, commands with exit codes, breakers and restarts in report.md', () => {
     const markdown = renderReportMarkdown(summary);
     expect(markdown).toContain('| p95 under 500 ms during impact | < 500 ms | 300 ms | PASS |');
-    expect(markdown).toMatch(/\| impact \| 10\.0 s – 30\.0 s \| 120 ms \| 300 ms \| 2\.00 % \| 80\.0 req\/s \| 19 \|/);
+    expect(markdown).toMatch(/\| impact \| 10\.0 s – 30\.0 s \| 120 ms \| 300 ms \| 300 ms \| 2\.00 % \| 80\.0 req\/s \| 19 \|/);
     expect(markdown).toContain('`$ lab stop cache` → exit 0, 220 ms');
     expect(markdown).toContain('| 12.0 s | backendCB | CLOSED | OPEN |');
     expect(markdown).toContain('| 24.0 s | api-1 | 0 | 1 |');
