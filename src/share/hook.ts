@@ -1,7 +1,6 @@
 import { registerRunHook } from '../cli/run-hooks';
 import { DeckError } from '../engine/errors';
 import { parseBind } from './address';
-import { startShareServer } from './server';
 import { publishShareInfo, shareInfoLines } from './share-info';
 
 // `--share [--bind HOST:PORT]` on `run` and `present`: a share server hangs
@@ -20,6 +19,8 @@ registerRunHook(async ({ io, values }) => {
   } catch (error) {
     throw new DeckError('USAGE', (error as Error).message, { cause: error });
   }
+  // Loaded only when sharing: a run without --share never compiles ws or qrcode.
+  const { startShareServer } = await import('./server');
   const server = await startShareServer({ bind }).catch((error: NodeJS.ErrnoException) => {
     const hint = error.code === 'EADDRINUSE' ? ` — port ${bind.port} is taken; pick another with --bind ${bind.host}:PORT` : '';
     throw new DeckError('UNSUPPORTED', `could not start sharing on ${bind.host}:${bind.port}: ${error.message}${hint}`, { cause: error });

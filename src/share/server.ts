@@ -6,7 +6,8 @@ import type { EventSink } from '../engine/events';
 import { baseUrl, DEFAULT_BIND, isLoopback, isWildcard, publicHost, type BindAddress } from './address';
 import { createShareHub, type HubOptions, type ResumePoint, type ShareHub } from './hub';
 import { CloseCode, RoleSchema, STREAM_PATH, type Role } from './protocol';
-import { terminalQr, type ShareInfo } from './share-info';
+import type { ShareInfo } from './share-info';
+import { terminalQr } from './share-qr';
 import { createTokens, roleOfToken, type ShareTokens } from './tokens';
 import { builtinWebRoot, loadWebFiles } from './web-root';
 

@@ -1,5 +1,3 @@
-import QRCode from 'qrcode';
-
 // What the deck shows about a running share, independent of the run's state:
 // the follow URL, the token, the presenter's notes link and a QR code of the
 // URL. The share hook publishes it here; the deck (or any view) subscribes —
@@ -22,15 +20,6 @@ export interface ShareInfo {
   readonly qr: string;
   /** The same code without colours: `█` for dark modules, for themes that cannot use ANSI (mono). */
   readonly qrPlain: string;
-}
-
-/** Renders a QR code of `text` for a terminal, both coloured and plain. */
-export async function terminalQr(text: string): Promise<{ qr: string; qrPlain: string }> {
-  const [qr, qrPlain] = await Promise.all([
-    QRCode.toString(text, { type: 'terminal', small: true, errorCorrectionLevel: 'L' }),
-    QRCode.toString(text, { type: 'utf8', errorCorrectionLevel: 'L' }),
-  ]);
-  return { qr: qr.replace(/\n+$/, ''), qrPlain: qrPlain.replace(/\n+$/, '') };
 }
 
 /** The lines the headless CLI prints, and a fallback for any view: URL, token, bind warning. */

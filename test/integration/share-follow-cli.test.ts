@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command';
 import { main } from '../../src/cli/main';
 import type { DeckEvent } from '../../src/engine/events';
-import { waitFor } from '../helpers';
+import { tempDir, waitFor } from '../helpers';
 import { demoRunStarted, startPresenter, type PresenterSide } from './share-helpers';
 
 // `chaosdeck follow` as a command, in-process with its own streams: the
@@ -60,5 +60,21 @@ describe('chaosdeck follow', () => {
     expect(lines[0]!.snapshot!.currentStep).toBe(0);
     expect(lines[0]!.snapshot!.run.scenario.steps.every((s) => s.say.length === 0)).toBe(true);
     expect(lines.slice(1).map((l) => l.type)).toEqual(['step.entered', 'breaker']);
+  });
+
+  it('`run --share` serves the run and prints the follow URL, the token and a QR code', async () => {
+    const presenterIo = io();
+    const env = { ...presenterIo.io.env, XDG_STATE_HOME: tempDir() };
+    const exited = main(['run', 'demo/shell-marker', '--share', '--bind', '127.0.0.1:0', '--auto', '--dry-run', '--no-record', '--json'], { ...presenterIo.io, env });
+    expect(await exited).toBe(0);
+    const err = presenterIo.err();
+    expect(err).toMatch(/^follow: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{22}$/m);
+    expect(err).toMatch(/^token: [A-Za-z0-9_-]{22}$/m);
+    expect(err).toMatch(/^presenter notes: chaosdeck follow http:\/\/127\.0\.0\.1:\d+\/ --notes --token [A-Za-z0-9_-]{22}$/m);
+    expect(err).toContain('▄▄▄▄▄▄▄');
+    expect(err).not.toMatch(/warning/);
+    const bindOnly = io();
+    expect(await main(['run', 'demo/shell-marker', '--bind', '127.0.0.1:0', '--auto', '--dry-run', '--no-record', '--json'], { ...bindOnly.io, env })).toBe(0);
+    expect(bindOnly.err()).toContain('--bind has no effect without --share');
   });
 });

@@ -5,7 +5,7 @@ import { createBrowseStore } from '../../src/share/browse-store';
 import type { FollowerStatus } from '../../src/share/follower';
 import { FollowDeck } from '../../src/share/FollowDeck';
 import { notesClock, PresenterNotes } from '../../src/share/PresenterNotes';
-import { terminalQr } from '../../src/share/share-info';
+import { terminalQr } from '../../src/share/share-qr';
 import { ShareOverlay } from '../../src/ui/panes/ShareOverlay';
 import { demoRunStarted } from '../integration/share-helpers';
 import { KEYS, mount, waitFor, type Mounted } from './ui-harness';
