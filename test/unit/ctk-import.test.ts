@@ -204,6 +204,8 @@ describe('refusing a bad experiment at its position', () => {
     ['an unknown hypothesis strategy', experiment({ runtime: { hypothesis: { strategy: 'sometimes' } } }), /^x\.json:7:19: unknown hypothesis strategy 'sometimes'/],
     ['a method that is not a list', experiment({ method: { a: 1 } }), /^x\.json:4:13: the method must be a list of activities$/],
     ['an empty file', '', /^x\.json:1:1: an empty experiment is not an experiment$/],
+    ['a timeout given as a reference (chaoslib validates before substituting)', experiment({ configuration: { t: 5 }, method: [action('n', { type: 'process', path: 'ls' }, { timeout: '${t}' })] }), /^x\.json:12:18: activity timeout must be a number$/],
+    ['a pause whose value is text', experiment({ configuration: { nap: { type: 'env', key: 'NAP', default: '30' } }, method: [action('n', { type: 'process', path: 'ls' }, { pauses: { after: '${nap}' } })] }), /^x\.json:\d+:\d+: pause \$\{nap\} is "30", not a number of seconds/],
     ['a pause naming nothing', experiment({ method: [action('n', { type: 'process', path: 'ls' }, { pauses: { before: '${nap}' } })] }), /^x\.json:13:19: pause \$\{nap\} refers to a name the configuration and secrets do not define$/],
   ])('%s', (_, text, message) => {
     expect(importError(text)).toMatch(message);

@@ -60,6 +60,10 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
   diagnostics.push(...resolved.diagnostics);
   const { configuration: _configuration, secrets: _secrets, ...rest } = raw;
   const experiment = substitute(rest, resolved.values) as JsonRecord;
+  // chaoslib validates activities as written, before substitution; they are converted substituted.
+  const rawList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const rawHypothesis = isRecord(rest[HYPOTHESIS]) ? rest[HYPOTHESIS] : {};
+  const written = { probes: rawList(rawHypothesis.probes), method: rawList(rest.method), rollbacks: rawList(rest.rollbacks) };
 
   if (typeof experiment.title !== 'string' || experiment.title.trim() === '') at('title' in raw ? ['title'] : [], 'experiment requires a title', 'title');
   if (typeof experiment.description !== 'string' || experiment.description.trim() === '') at('description' in raw ? ['description'] : [], 'experiment requires a description', 'description');
@@ -80,7 +84,7 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
   }
   probes.forEach((probe, i) => {
     const path = [HYPOTHESIS, 'probes', i];
-    const problems = activityProblems(probe);
+    const problems = activityProblems(written.probes[i]);
     problemsAt(path, problems);
     if (problems.length > 0 || !isRecord(probe)) return;
     if (!('ref' in probe) && !('tolerance' in probe)) at(path, 'hypothesis probe must have a tolerance entry', 'tolerance');
@@ -95,7 +99,7 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
   }
   const methodActivities = Array.isArray(method) ? method : [];
   methodActivities.forEach((activity, i) => {
-    const problems = activityProblems(activity);
+    const problems = activityProblems(written.method[i]);
     problemsAt(['method', i], problems);
     if (problems.length === 0 && isRecord(activity) && !('ref' in activity)) named.set(String(activity.name), activity);
   });
@@ -109,7 +113,7 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
   const rollbacks = experiment.rollbacks;
   if (rollbacks !== undefined && rollbacks !== null && !Array.isArray(rollbacks)) at(['rollbacks'], 'rollbacks must be a list of activities');
   const rollbackActivities = Array.isArray(rollbacks) ? rollbacks : [];
-  rollbackActivities.forEach((activity, i) => problemsAt(['rollbacks', i], activityProblems(activity)));
+  rollbackActivities.forEach((_, i) => problemsAt(['rollbacks', i], activityProblems(written.rollbacks[i])));
 
   // Controls hook into the experiment, the hypothesis and single activities; chaosdeck runs none of them.
   const controls = [
@@ -125,7 +129,10 @@ export function importCtkExperiment(file: string, text: string, options: CtkImpo
   // ---- conversion ---------------------------------------------------------
 
   // A pause still a string after substitution names something the configuration and secrets do not define.
-  const unresolvedPause = (path: (string | number)[], text: string) => {
+  const unresolvedPause = (path: (string | number)[], substituted: string) => {
+    const activity = rawList(rest[path[0] as string])[path[1] as number];
+    const writtenPause = isRecord(activity) && isRecord(activity.pauses) ? activity.pauses[path[3] as string] : undefined;
+    const text = typeof writtenPause === 'string' ? writtenPause : substituted;
     const name = /^\$\{(\w+)\}$/.exec(text)?.[1];
     const value = name === undefined ? undefined : resolved.values.get(name);
     at(path, value === undefined
