@@ -132,6 +132,28 @@ describe('secrets', () => {
   });
 });
 
+describe('the record options and headless replay', () => {
+  it('--no-record leaves no recording; replay without a terminal prints the timeline', async () => {
+    const { scenario } = secretPack();
+    const cwd = tempDir();
+    const env = { XDG_STATE_HOME: tempDir(), CHAOSDECK_TEST_TOKEN: TOKEN, CHAOSDECK_TEST_PASSWORD: PASSWORD };
+    expect(await spawnCli(['run', scenario, '--auto', '--no-record'], { env, cwd }).exited).toBe(0);
+    expect(existsSync(join(cwd, 'recordings'))).toBe(false);
+
+    expect(await spawnCli(['run', scenario, '--auto', '--record', 'one.jsonl'], { env, cwd }).exited).toBe(0);
+    const replay = spawnCli(['replay', 'one.jsonl'], { cwd });
+    expect(await replay.exited).toBe(0);
+    expect(replay.stdout()).toMatch(/INJECT\s+2\/3 a fault described with the token/);
+    expect(replay.stdout()).toContain('run completed (exit 0)');
+
+    const text = readFileSync(join(cwd, 'one.jsonl'), 'utf8');
+    writeFileSync(join(cwd, 'cut.jsonl'), text.slice(0, text.length - 40));
+    const cut = spawnCli(['replay', 'cut.jsonl', '--headless'], { cwd });
+    expect(await cut.exited).toBe(1);
+    expect(cut.stderr()).toMatch(new RegExp(`cut\\.jsonl:${text.trimEnd().split('\n').length}: truncated`));
+  });
+});
+
 describe('crash safety', () => {
   it('after kill -9, the recording holds every event up to the kill and reads cleanly', async () => {
     const cwd = tempDir();

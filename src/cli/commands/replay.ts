@@ -67,7 +67,14 @@ async function replayInDeck(io: CliIo, opened: OpenedRecording, values: Record<s
   const look = await loadLook(values.theme as string | undefined, io.env);
   const store = createViewStore();
   const replay = createReplayController({ timeline: opened.timeline, store, speed, startAt, isLoading: true, isPlaying: values.paused !== true });
-  void opened.loaded.then(({ description }) => replay.markLoaded(description), (error) => replay.markLoaded(messageOf(error)));
+  void opened.loaded.then(
+    ({ description }) => {
+      // The deck's footer says where a damaged recording stops, at the moment playback reaches it.
+      if (description) opened.timeline.append([{ t: opened.timeline.end, type: 'notice', level: 'warn', text: `the recording stops here: ${description}` }]);
+      replay.markLoaded(description);
+    },
+    (error) => replay.markLoaded(messageOf(error)),
+  );
   const binding: RunBinding = { store, mode: REPLAY_MODE, isAudience: values.audience === true };
   let deck: ReturnType<typeof mountDeck> | null = null;
   const element = createElement(ReplayDeck, { replay, binding, onExit: () => deck?.instance.unmount() });
