@@ -17,7 +17,7 @@ export interface CommandSpec {
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
   readonly input?: string;
-  /** Defaults to 30 s; a hung command never freezes the deck. */
+  /** Defaults to 30 s; a hung command never freezes the deck. 0 means none: long-running sources, ended by their signal. */
   readonly timeoutMs?: number;
   /** Read-only commands (inspect, get) still run in dry-run, so the plan shows real values. */
   readonly isReadOnly?: boolean;
@@ -160,8 +160,8 @@ function killGroupOn(pid: number | undefined, signal: AbortSignal | undefined, t
     forceTimer = setTimeout(() => kill('SIGKILL'), 2_000);
     forceTimer.unref();
   };
-  const timer = setTimeout(end, timeoutMs);
-  timer.unref();
+  const timer = timeoutMs > 0 && Number.isFinite(timeoutMs) ? setTimeout(end, timeoutMs) : undefined;
+  timer?.unref();
   signal?.addEventListener('abort', end, { once: true });
   return (isCutShort) => {
     clearTimeout(timer);

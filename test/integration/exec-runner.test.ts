@@ -32,6 +32,21 @@ describe('command runner', () => {
     await waitFor(() => !isAlive(grandchild), { timeoutMs: 5_000, message: `pid ${grandchild} to end` });
   });
 
+  it('with timeout 0 runs until its signal ends it (long-running sources)', async () => {
+    const abort = new AbortController();
+    const lines: string[] = [];
+    const running = createExecRunner().run(
+      { argv: ['sh -c "echo ready; sleep 30"'], isShell: true, timeoutMs: 0 },
+      { signal: abort.signal, observer: { onLine: (_, l) => lines.push(l) } },
+    );
+    await waitFor(() => lines.includes('ready'), { message: 'the first line' });
+    await new Promise((r) => setTimeout(r, 300));
+    abort.abort();
+    const result = await running;
+    expect(result.isCanceled).toBe(true);
+    expect(result.isTimedOut).toBe(false);
+  });
+
   it('is canceled by its AbortSignal', async () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 200);

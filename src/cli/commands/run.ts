@@ -87,6 +87,8 @@ export const runCommand: CliCommand = {
     'rollback-strategy': 'default | always | never | deviated',
     'skip-unsupported': 'with --auto, run even when some activities cannot run here',
     'expect-timeout': 'deadline for expectations without `within` (default 30s)',
+    share: 'let followers join: prints http://HOST:PORT/?token=… and a QR code',
+    bind: 'address for --share (default 127.0.0.1:7777; anything else is reachable by others)',
   },
   async run(args, io) {
     const scenario = args.positionals[0];
