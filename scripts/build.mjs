@@ -48,3 +48,23 @@ await build({
   },
   external: ['cpu-features', '*.node', 'playwright-core'],
 });
+
+// The browser follower folds events with the engine's own reducer: bundled here
+// for the page in web/, so it can never drift from the deck's.
+await build({
+  absWorkingDir: root,
+  stdin: {
+    contents: "export { reduce, reduceAll } from './src/engine/reducer';\nexport { initialViewState, LIMITS } from './src/engine/view-state';\n",
+    resolveDir: root,
+    sourcefile: 'web-reducer-entry.ts',
+    loader: 'ts',
+  },
+  outfile: 'web/reducer.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  legalComments: 'none',
+  logLevel: 'warning',
+  banner: { js: '// Generated from src/engine/reducer.ts by scripts/build.mjs. Do not edit.' },
+});

@@ -1,4 +1,4 @@
-// Generated from src/engine/reducer.ts by test/unit/share-web-reducer.test.ts (CHAOSDECK_WRITE_WEB=1). Do not edit.
+// Generated from src/engine/reducer.ts by scripts/build.mjs. Do not edit.
 
 // src/engine/view-state.ts
 var LIMITS = {

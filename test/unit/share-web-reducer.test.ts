@@ -1,51 +1,32 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DeckEvent } from '../../src/engine/events';
 import { reduceAll } from '../../src/engine/reducer';
+import { ScenarioSchema } from '../../src/scenario/schema';
 import { repoRoot } from '../helpers';
 
 // The browser follower folds events with the engine's own reducer, bundled
-// into web/reducer.js (the page ships prebuilt; users need no build step).
-// This test rebuilds the bundle and fails when the committed copy is stale;
-// CHAOSDECK_WRITE_WEB=1 writes the fresh one.
+// into web/reducer.js by the build (npm test builds first). The page must reach
+// exactly the state the deck reaches.
 
 const target = join(repoRoot, 'web', 'reducer.js');
 
-async function bundleReducer(): Promise<string> {
-  const result = await build({
-    absWorkingDir: repoRoot,
-    stdin: {
-      contents: "export { reduce, reduceAll } from './src/engine/reducer';\nexport { initialViewState, LIMITS } from './src/engine/view-state';\n",
-      resolveDir: repoRoot,
-      sourcefile: 'web-reducer-entry.ts',
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    write: false,
-    legalComments: 'none',
-    banner: { js: '// Generated from src/engine/reducer.ts by test/unit/share-web-reducer.test.ts (CHAOSDECK_WRITE_WEB=1). Do not edit.' },
-  });
-  return result.outputFiles[0]!.text;
-}
-
 describe('web/reducer.js', () => {
-  it('is the current bundle of the engine reducer', async () => {
-    const fresh = await bundleReducer();
-    if (process.env.CHAOSDECK_WRITE_WEB === '1') writeFileSync(target, fresh);
-    expect(readFileSync(target, 'utf8')).toBe(fresh);
-  });
-
   it('folds a stream to the same state as the engine', async () => {
-    const web = (await import(target)) as { reduceAll: typeof reduceAll };
+    const web = (await import(pathToFileURL(target).href)) as { reduceAll: typeof reduceAll };
+    const scenario = ScenarioSchema.parse({ id: 'w', title: 'W', hypothesis: 'h', steps: [{ phase: 'baseline', title: 'a' }, { phase: 'inject', title: 'b' }] });
     const events: DeckEvent[] = [
-      { type: 'step.entered', t: 1, index: 0, phase: 'inject' },
-      { type: 'breaker', t: 2, source: 'lab', name: 'backendCB', state: 'OPEN' },
-      { type: 'log.lines', t: 3, source: 'api', lines: [{ text: 'hello' }], dropped: 0 },
+      { type: 'run.started', t: 0, runId: 'r', scenario, environment: { name: 'lab', isLab: true }, mode: 'live', isAuto: false, startedAt: '2026-11-23T00:00:00Z' },
+      { type: 'step.entered', t: 1, index: 1, phase: 'inject' },
+      { type: 'rollback.registered', t: 2, undoId: 'u', actionId: 'a', summary: 'start api-2' },
+      { type: 'breaker', t: 2, source: 'lab', name: 'backendCB', state: 'CLOSED' },
+      { type: 'breaker', t: 3, source: 'lab', name: 'backendCB', state: 'OPEN', failureRate: 75 },
+      { type: 'latency', t: 3, source: 'load', p50: 4, p95: 9, p99: 12, rps: 50, errorRate: 0.1 },
+      { type: 'status', t: 3, source: 'lab', targets: [{ name: 'api-2', state: 'stopped', isReady: false, restarts: 0 }] },
+      { type: 'log.lines', t: 3, source: 'api', lines: [{ text: 'hello' }], dropped: 2 },
+      { type: 'rollback.finished', t: 4, undoId: 'u', isOk: true },
+      { type: 'run.finished', t: 5, status: 'completed', exitCode: 0, pendingFaults: 0 },
     ];
     expect(web.reduceAll(events)).toEqual(reduceAll(events));
   });
