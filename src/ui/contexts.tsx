@@ -19,6 +19,8 @@ export interface DeckMode {
   readonly isReadOnly: boolean;
   /** `wall`: elapsed time ticks with the wall clock; `events`: it is the time of the latest event (replay). */
   readonly clock: 'wall' | 'events';
+  /** A few words after the badge (replay: `▶ ×2`, `paused ×1`). */
+  readonly detail?: string;
 }
 
 /** The run the deck shows. */

@@ -37,12 +37,13 @@ describe('replay in the deck', () => {
   it('space plays and pauses; + and − change speed', async () => {
     const { mounted: deck, replay } = openDeck();
     await waitFor(() => deck.lastFrame().includes('REPLAY'));
+    expect(deck.lastFrame()).toContain('REPLAY paused ×1');
     deck.input.press(' ');
-    await waitFor(() => replay.getStatus().isPlaying, { what: 'playing' });
+    await waitFor(() => replay.getStatus().isPlaying && deck.lastFrame().includes('REPLAY ▶ ×1'), { what: 'playing' });
     deck.input.press(' ');
     await waitFor(() => !replay.getStatus().isPlaying, { what: 'paused' });
     deck.input.press('+');
-    await waitFor(() => replay.getStatus().speed === 2, { what: '×2' });
+    await waitFor(() => replay.getStatus().speed === 2 && deck.lastFrame().includes('REPLAY paused ×2'), { what: '×2 in the badge' });
     deck.input.press('-');
     deck.input.press('-');
     await waitFor(() => replay.getStatus().speed === 0.5, { what: '×0.5' });

@@ -3,6 +3,7 @@ import type { DeckEvent } from '../../src/engine/events';
 import { buildCtkJournal, CtkJournalSchema } from '../../src/report/ctk-journal';
 import { renderReportMarkdown } from '../../src/report/markdown';
 import { summarizeRun } from '../../src/report/summary';
+import { CtkJournalFileSchema } from '../../src/scenario/ctk/journal';
 import { sampleRun } from './record-helpers';
 
 // Report figures come from the events: each window's averages are recomputed
@@ -91,6 +92,8 @@ describe('buildCtkJournal', () => {
     });
     expect(journal.rollbacks.map((r) => [r.activity.name, r.status])).toEqual([['start cache', 'succeeded']]);
     expect(journal.steady_states.before).toBeNull();
+    // The Chaos Toolkit importer's reader, written from chaoslib's own journals, accepts it too.
+    expect(CtkJournalFileSchema.safeParse(journal).success).toBe(true);
   });
 
   it('reports failed activities with their exception and the steady state before/after', () => {

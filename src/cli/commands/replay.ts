@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { createElement, useSyncExternalStore } from 'react';
+import { createElement, useMemo, useSyncExternalStore } from 'react';
 import { messageOf } from '../../engine/errors';
 import { createViewStore } from '../../engine/store';
 import { openRecording, type OpenedRecording } from '../../record/open';
-import { createReplayController, REPLAY_SPEEDS, SEEK_STEP_MS, type ReplayController } from '../../record/replay-controller';
+import { createReplayController, REPLAY_SPEEDS, SEEK_STEP_MS, type ReplayController, type ReplayStatus } from '../../record/replay-controller';
 import { durationMs } from '../../scenario/duration';
 import { App } from '../../ui/App';
 import type { DeckMode, RunBinding } from '../../ui/contexts';
@@ -56,11 +56,20 @@ function parseAt(text: string): number | undefined {
   }
 }
 
-/** The deck on a replay: the App, read-only, with the replay keys on its screen layer. */
+/** What the badge says after REPLAY: playing or paused, and the speed. */
+export function replayDetail(status: ReplayStatus): string {
+  const speed = `×${status.speed}`;
+  if (status.isAtEnd) return `end ${speed}`;
+  return status.isPlaying ? `▶ ${speed}` : `paused ${speed}`;
+}
+
+/** The deck on a replay: the App, read-only, with the replay keys on its screen layer and the state in its badge. */
 export function ReplayDeck({ replay, binding, onExit }: { readonly replay: ReplayController; readonly binding: RunBinding; readonly onExit: () => void }) {
-  // Re-rendering on replay status keeps the header's clock and the footer honest while paused or seeking.
-  useSyncExternalStore(replay.subscribe, replay.getStatus);
-  return createElement(App, { run: binding, screenHandlers: replayKeyHandlers(replay), onExit });
+  // Only the badge's words re-render the deck; playback ticks reach the panes through the store.
+  const detail = useSyncExternalStore(replay.subscribe, () => replayDetail(replay.getStatus()));
+  const run = useMemo<RunBinding>(() => ({ ...binding, mode: { ...(binding.mode ?? REPLAY_MODE), detail } }), [binding, detail]);
+  const handlers = useMemo(() => replayKeyHandlers(replay), [replay]);
+  return createElement(App, { run, screenHandlers: handlers, onExit });
 }
 
 async function replayInDeck(io: CliIo, opened: OpenedRecording, values: Record<string, unknown>, speed: number, startAt: number | undefined): Promise<number> {

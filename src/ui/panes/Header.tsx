@@ -35,7 +35,7 @@ export function Header({ width, mode }: HeaderProps) {
   const stepText = total > 0 ? ` step ${Math.max(0, step) + 1}/${total} ` : '';
   const clock = status === 'running' || status === 'idle' ? ` ${formatClock(runTime)} ` : ` ${status} ${formatClock(runTime)} `;
   const faultText = faults > 0 ? ` ${faults} fault${faults === 1 ? '' : 's'} injected ` : '';
-  const modeText = ` ${mode.badge} `;
+  const modeText = ` ${mode.badge}${mode.detail ? ` ${mode.detail}` : ''} `;
   const right = stepText.length + clock.length + faultText.length + modeText.length;
   const leftRoom = Math.max(0, width - phaseText.length - right - 1);
   const title = run ? ` ${run.scenario.title} ${glyphs.bullet} ${run.environment.name}` : ' starting…';
