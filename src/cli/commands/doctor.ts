@@ -15,6 +15,7 @@ import { loadEnvironmentFile } from '../../scenario/load';
 import type { Scenario } from '../../scenario/schema';
 import { palette, shouldColor } from '../colors';
 import { ExitCode, type CliCommand } from '../command';
+import { diagnoseExperiment, renderExperimentReport } from '../doctor-experiment';
 import { allDrivers } from '../drivers';
 
 // `chaosdeck doctor`: before going on stage, which drivers work on this
@@ -186,10 +187,11 @@ function render(report: DoctorReport, isColor: boolean): string {
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: 'check which drivers work here and which packs can run',
-  usage: 'chaosdeck doctor [--env profile] [--json]\n\n'
+  usage: 'chaosdeck doctor [--env profile] [--json] [experiment.json…]\n\n'
     + 'Checks every driver (binary, version, context, credentials, reachability) —\n'
     + 'or, with --env, the drivers that profile uses, with its configuration — and\n'
     + 'whether each pack\'s scenarios can run here, with a fix for each missing piece.\n'
+    + 'Given Chaos Toolkit experiments, lists the extensions, programs and variables each needs.\n'
     + 'Exit 0 when everything checked is usable; 1 when a profile\'s driver fails a check.',
   options: { env: { type: 'string', short: 'e' }, json: { type: 'boolean' } },
   optionHelp: { env: 'a profile file or a pack profile name; check its drivers with its configuration', json: 'print the report as JSON' },
@@ -203,6 +205,19 @@ export const doctorCommand: CliCommand = {
         io.stderr.write(`${messageOf(error)}\n`);
         return ExitCode.usage;
       }
+    }
+    if (args.positionals.length > 0) {
+      let isReady = true;
+      for (const file of args.positionals) {
+        const experiment = await diagnoseExperiment(file, io.env, (b) => canRun({ root: false, binaries: [b], drivers: [] }, undefined).isOk, io.cwd);
+        if (!experiment) {
+          io.stderr.write(`${file}: not a Chaos Toolkit experiment (scenarios are checked by \`chaosdeck validate\`)\n`);
+          return ExitCode.usage;
+        }
+        isReady &&= experiment.missingBinaries.length === 0;
+        io.stdout.write(args.values.json === true ? `${JSON.stringify(experiment, null, 2)}\n` : renderExperimentReport(experiment, shouldColor(io.stdout, io.env)));
+      }
+      return isReady ? ExitCode.ok : ExitCode.failed;
     }
     const report = await diagnose({ environment, env: io.env });
     io.stdout.write(args.values.json === true ? `${JSON.stringify(report, null, 2)}\n` : render(report, shouldColor(io.stdout, io.env)));
