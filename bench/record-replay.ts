@@ -107,11 +107,7 @@ export const benchmarks: Benchmark[] = [
     async run() {
       const { file, events } = hour();
       const deckLook = await look();
-      // Warm the module graph and JIT on a throwaway open, as a second launch would be.
-      const warm = await openRecording(file);
-      warm.close();
-      await warm.loaded;
-
+      // Cold: nothing of the reader, the index or the deck has run in this process before.
       const started = performance.now();
       const opened = await openRecording(file);
       const store = createViewStore();
