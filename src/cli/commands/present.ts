@@ -9,10 +9,13 @@ import { pendingFaults } from '../../engine/journal';
 import { stateDir } from '../../engine/state-dir';
 import { createViewStore } from '../../engine/store';
 import { durationMs } from '../../scenario/duration';
+import { loadLearningPath } from '../../learn/path';
+import { positionOf, positionSummary } from '../../learn/position';
+import { readProgress } from '../../learn/progress';
 import { listScenarios, type CatalogEntry } from '../../scenario/catalog';
 import { InputError } from '../../scenario/load';
 import { createConfirmBridge } from '../../ui/confirm-bridge';
-import type { HomeData, HomeEntry, RunnableVerdict } from '../../ui/home/home-data';
+import type { HomeData, HomeEntry, LearningPosition, RunnableVerdict } from '../../ui/home/home-data';
 import { mountDeck } from '../../ui/render';
 import { Shell, type OpenedRun, type OpenRequest, type ShellProps } from '../../ui/Shell';
 import { glyphsFor } from '../../ui/theme/glyphs';
@@ -87,12 +90,30 @@ function homeEntry(entry: CatalogEntry): HomeEntry {
   };
 }
 
-/** The home screen's data: the catalog, faults left by dead runs, doctor's verdicts when available. */
+/**
+ * Where the learner stands on the built-in learning path (progress from the
+ * state directory): the week with its title, how much is done, and what is
+ * next. A broken path file says so in that line instead of hiding the list.
+ */
+export function homeLearning(stateDirectory: string, scenarioRoot?: string): LearningPosition {
+  try {
+    const resolved = loadLearningPath(scenarioRoot);
+    const position = positionOf(resolved, readProgress(stateDirectory));
+    const weekTitle = resolved.path.weeks.find((w) => w.week === position.week)?.title;
+    const summary = positionSummary(position, resolved.path.weeks.length).replace(/^(Week \d+ of \d+)/, weekTitle ? `$1: ${weekTitle}` : '$1');
+    return { summary, ...(position.next ? { nextScenarioId: position.next.scenarioId, nextPack: position.next.pack } : {}) };
+  } catch (error) {
+    return { summary: `unavailable (${messageOf(error)})` };
+  }
+}
+
+/** The home screen's data: the catalog, faults left by dead runs, the learning-path position, doctor's verdicts when available. */
 export async function loadHomeData(io: CliIo): Promise<HomeData> {
   const entries = (await listScenarios()).map(homeEntry);
   // The lab pack first: it runs anywhere.
   entries.sort((a, b) => (a.pack === 'lab' ? 0 : 1) - (b.pack === 'lab' ? 0 : 1) || a.pack.localeCompare(b.pack) || (a.week ?? 99) - (b.week ?? 99) || a.title.localeCompare(b.title));
-  return { entries, pendingFaults: pendingFaults(stateDir(io.env)), hasDoctor: runnableCheck !== undefined };
+  const directory = stateDir(io.env);
+  return { entries, pendingFaults: pendingFaults(directory), learning: homeLearning(directory), hasDoctor: runnableCheck !== undefined };
 }
 
 /** What openDeck needs besides the streams. */

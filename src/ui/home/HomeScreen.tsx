@@ -20,10 +20,16 @@ export interface HomeScreenProps {
   readonly message?: string;
 }
 
+/** True for the scenario the learning path suggests next. */
+export function isNextUp(data: HomeData, entry: HomeEntry): boolean {
+  const learning = data.learning;
+  if (!learning?.nextScenarioId || entry.id !== learning.nextScenarioId) return false;
+  return learning.nextPack === undefined || entry.pack === learning.nextPack;
+}
+
 /** The first entry to select: the learning path's next scenario, else the first that opens. */
 export function initialSelection(data: HomeData): number {
-  const next = data.learning?.nextScenarioId;
-  const index = next ? data.entries.findIndex((e) => e.id === next) : -1;
+  const index = data.entries.findIndex((e) => isNextUp(data, e));
   if (index >= 0) return index;
   return Math.max(0, data.entries.findIndex((e) => !e.error));
 }
@@ -106,7 +112,7 @@ export function HomeScreen({ data, onOpen, onQuit, message }: HomeScreenProps) {
             line.kind === 'pack' ? (
               <Text key={`pack-${line.pack}`} {...roles.text.heading} wrap="truncate">{line.pack}</Text>
             ) : (
-              <EntryRow key={line.entry.file} entry={line.entry} width={listWidth} isSelected={line.index === selected} hasDoctor={data.hasDoctor} />
+              <EntryRow key={line.entry.file} entry={line.entry} width={listWidth} isSelected={line.index === selected} isNext={isNextUp(data, line.entry)} hasDoctor={data.hasDoctor} />
             ),
           )}
         </Box>
@@ -142,17 +148,20 @@ export function HomeScreen({ data, onOpen, onQuit, message }: HomeScreenProps) {
   );
 }
 
-function EntryRow({ entry, width, isSelected, hasDoctor }: { readonly entry: HomeEntry; readonly width: number; readonly isSelected: boolean; readonly hasDoctor: boolean }) {
+function EntryRow({ entry, width, isSelected, isNext, hasDoctor }: { readonly entry: HomeEntry; readonly width: number; readonly isSelected: boolean; readonly isNext: boolean; readonly hasDoctor: boolean }) {
   const { theme, glyphs } = useLook();
   const roles = theme.roles;
   const meta = [entry.difficulty ?? '', entry.duration ?? '', entry.week !== undefined ? `wk${entry.week}` : ''].map((s, i) => fit(s, [7, 5, 5][i]!)).join('');
   const verdict = entry.error ? glyphs.check.missed : entry.runnable ? (entry.runnable.isRunnable ? glyphs.check.met : glyphs.check.missed) : hasDoctor ? '?' : ' ';
   const verdictRole = entry.error || (entry.runnable && !entry.runnable.isRunnable) ? roles.status.error : entry.runnable ? roles.status.ok : roles.text.muted;
-  const titleWidth = Math.max(10, width - 4 - meta.length - 2);
+  const tag = isNext ? ' next up' : '';
+  const titleWidth = Math.max(10, width - 4 - meta.length - 2 - tag.length);
   const style = isSelected ? roles.highlight.selected : entry.error ? roles.text.muted : roles.text.primary;
   return (
     <Text wrap="truncate">
-      <Text {...style}>{isSelected ? ` ${glyphs.step.current} ` : '   '}{fit(truncate(entry.title, titleWidth, glyphs.ellipsis), titleWidth)} </Text>
+      <Text {...style}>{isSelected ? ` ${glyphs.step.current} ` : '   '}{fit(truncate(entry.title, titleWidth, glyphs.ellipsis), titleWidth)}</Text>
+      {tag ? <Text {...roles.text.accent}>{tag}</Text> : null}
+      <Text {...style}> </Text>
       <Text {...roles.text.muted}>{meta}</Text>
       <Text {...verdictRole}> {verdict}</Text>
     </Text>

@@ -34,10 +34,12 @@ export interface HomeEntry {
 
 /** Where the presenter (or learner) is on the learning path, when there is one. */
 export interface LearningPosition {
-  /** One line: `Week 3 of 8: Circuit breakers`. */
+  /** One line: `Week 3 of 4: Circuit breakers · 5/10 done · next: Network partition`. */
   readonly summary: string;
-  /** The scenario the path suggests next; the list starts on it. */
+  /** The scenario the path suggests next; the list starts on it and marks it. */
   readonly nextScenarioId?: string;
+  /** The pack of the next scenario (ids may repeat across packs). */
+  readonly nextPack?: string;
 }
 
 /** Everything the home screen draws. */
