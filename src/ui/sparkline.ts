@@ -28,13 +28,26 @@ export interface ChartInput {
   /** The scenario's p95 threshold, when it has one. */
   readonly threshold?: number;
   readonly glyphs: Pick<Glyphs, 'levels' | 'thresholdFill' | 'markers'>;
+  /**
+   * `linear` (default) from 0; `log` spans LOG_DECADES decades under the top,
+   * so a baseline of a few ms stays readable next to a 500 ms threshold.
+   */
+  readonly scale?: 'linear' | 'log';
 }
 
-/** Rows of segments, top first, plus the marker row and the value at the top of the scale. */
+/** How many decades a log-scale chart shows below its top. */
+export const LOG_DECADES = 3;
+
+/** Rows of segments, top first, plus the marker row and the scale, for the axis labels. */
 export interface Chart {
   readonly rows: readonly (readonly Segment[])[];
   readonly markerRow: readonly Segment[];
+  /** The value at the top of the scale. */
   readonly max: number;
+  /** The value at the bottom of the scale: 0 on a linear scale. */
+  readonly min: number;
+  /** The row (0 = top) the threshold line is drawn in; -1 without one. */
+  readonly thresholdRow: number;
 }
 
 function pushCell(row: Segment[], text: string, role: Segment['role']) {
@@ -52,13 +65,18 @@ export function niceMax(value: number): number {
 }
 
 /** Draws the chart. Right-aligned: the newest sample is the last column; empty columns pad the left. */
-export function renderChart({ points, markers = [], width, height, threshold, glyphs }: ChartInput): Chart {
+export function renderChart({ points, markers = [], width, height, threshold, glyphs, scale = 'linear' }: ChartInput): Chart {
   const steps = glyphs.levels.length - 1;
   const visible = width > 0 ? points.slice(Math.max(0, points.length - width)) : [];
   const peak = visible.reduce((m, p) => Math.max(m, p.p95, p.p50), 0);
   const max = niceMax(Math.max(peak, threshold !== undefined ? threshold * 1.25 : 0));
-  const units = (value: number) => (value > 0 ? Math.max(1, Math.round((value / max) * height * steps)) : 0);
-  const thresholdUnits = threshold !== undefined ? Math.min(height * steps - 1, Math.round((threshold / max) * height * steps)) : -1;
+  const min = scale === 'log' ? max / 10 ** LOG_DECADES : 0;
+  // The share of the chart's height a value reaches; anything above zero shows at least one level.
+  const fraction = scale === 'log'
+    ? (value: number) => Math.log(Math.max(value, min) / min) / Math.log(max / min)
+    : (value: number) => value / max;
+  const units = (value: number) => (value > 0 ? Math.max(1, Math.round(fraction(value) * height * steps)) : 0);
+  const thresholdUnits = threshold !== undefined ? Math.min(height * steps - 1, Math.round(fraction(threshold) * height * steps)) : -1;
   const thresholdRow = thresholdUnits >= 0 ? Math.floor(thresholdUnits / steps) : -1;
   const pad = Math.max(0, width - visible.length);
 
@@ -93,7 +111,7 @@ export function renderChart({ points, markers = [], width, height, threshold, gl
   }
   const markerRow: Segment[] = [];
   for (const cell of markerCells) pushCell(markerRow, cell ? glyphs.markers[cell as 'inject' | 'restore' | 'halt'] : ' ', cell ?? 'empty');
-  return { rows, markerRow, max };
+  return { rows, markerRow, max, min, thresholdRow: thresholdRow >= 0 ? height - 1 - thresholdRow : -1 };
 }
 
 /** Segments back to plain text, for tests and the ASCII snapshot in docs. */

@@ -53,3 +53,31 @@ describe('renderChart', () => {
     expect(segmentsText(chart.markerRow)).toBe('   ');
   });
 });
+
+describe('renderChart on a log scale', () => {
+  it('keeps a few-ms baseline readable next to a 500 ms threshold', () => {
+    const linear = renderChart({ points: points([4, 5, 6, 8]), width: 4, height: 2, threshold: 500, glyphs: UNICODE_GLYPHS });
+    expect(linear.rows.map(segmentsText)).toEqual(['┄┄┄┄', '▁▁▁▁']);
+    const log = renderChart({ points: points([4, 5, 6, 8]), width: 4, height: 2, threshold: 500, glyphs: UNICODE_GLYPHS, scale: 'log' });
+    expect(log.max).toBe(1000);
+    expect(log.min).toBe(1);
+    // log10(4)/3 of 16 levels ≈ 3, log10(8)/3 of 16 ≈ 5: the baseline fills part of the bottom row.
+    expect(log.rows.map(segmentsText)).toEqual(['┄┄┄┄', '▃▄▄▅']);
+    expect(log.thresholdRow).toBe(0);
+  });
+
+  it('puts the threshold on the row its value reaches and marks columns over it', () => {
+    const chart = renderChart({ points: points([10, 1000]), width: 2, height: 4, threshold: 100, glyphs: UNICODE_GLYPHS, scale: 'log' });
+    expect(chart.max).toBe(1000);
+    // log10(100/1)/3 of 4 rows: row 2 from the bottom, row 1 from the top.
+    expect(chart.thresholdRow).toBe(1);
+    expect(chart.rows[0]!.at(-1)).toEqual({ text: '█', role: 'overThreshold' });
+    expect(segmentsText(chart.rows[1]!)).toBe('┄█');
+  });
+
+  it('reports a zero bottom on a linear scale and no threshold row without a threshold', () => {
+    const chart = renderChart({ points: points([10]), width: 1, height: 2, glyphs: UNICODE_GLYPHS });
+    expect(chart.min).toBe(0);
+    expect(chart.thresholdRow).toBe(-1);
+  });
+});

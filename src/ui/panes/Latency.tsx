@@ -5,7 +5,7 @@ import { formatLatency, formatPercent } from '../format';
 import { useLook } from '../hooks/use-look';
 import { useViewState } from '../hooks/use-view-state';
 import type { PaneRect } from '../layout';
-import { renderChart, type Segment } from '../sparkline';
+import { renderChart, type Chart, type Segment } from '../sparkline';
 import type { Theme } from '../theme/schema';
 import { thresholdOf } from '../thresholds';
 import { Pane } from './Pane';
@@ -18,6 +18,14 @@ const AXIS_WIDTH = 7;
 
 function segmentStyle(role: Segment['role'], theme: Theme) {
   return role === 'empty' ? {} : theme.roles.chart[role];
+}
+
+/** The label left of chart row `r`: the top and bottom of the scale, and the threshold on its own row. */
+function axisLabel(chart: Chart, r: number, threshold: number | undefined): string {
+  if (r === 0) return formatLatency(chart.max);
+  if (r === chart.rows.length - 1) return chart.min > 0 ? formatLatency(chart.min) : '0';
+  if (r === chart.thresholdRow && threshold !== undefined) return formatLatency(threshold);
+  return '';
 }
 
 /** Props of the latency pane. */
@@ -41,14 +49,16 @@ export function Latency({ rect }: LatencyProps) {
   const chartWidth = Math.max(4, rect.width - AXIS_WIDTH);
   const chartHeight = Math.max(1, rect.height - 3);
   const chart = useMemo(
-    () => renderChart({ points: latency.samples, markers, width: chartWidth, height: chartHeight, threshold, glyphs }),
+    // With a threshold, a log scale: a lab baseline of a few ms next to a 500 ms
+    // threshold would otherwise draw as one flat row of the lowest level.
+    () => renderChart({ points: latency.samples, markers, width: chartWidth, height: chartHeight, threshold, glyphs, scale: threshold !== undefined ? 'log' : 'linear' }),
     [latency.samples, markers, chartWidth, chartHeight, threshold, glyphs],
   );
   const last = latency.samples[latency.samples.length - 1];
   const isOver = last !== undefined && threshold !== undefined && last.p95 > threshold;
   const isErrorOver = last !== undefined && errorThreshold !== undefined && last.errorRate > errorThreshold;
   return (
-    <Pane rect={rect} info={threshold !== undefined ? `threshold p95 < ${formatLatency(threshold)}` : undefined}>
+    <Pane rect={rect} info={threshold !== undefined ? `p95 < ${formatLatency(threshold)} · log scale` : undefined}>
       {last ? (
         <Text wrap="truncate">
           <Text {...roles.text.muted}>p95 </Text><Text {...(isOver ? roles.chart.overThreshold : roles.chart.p95)} bold>{formatLatency(last.p95)}</Text>
@@ -61,7 +71,7 @@ export function Latency({ rect }: LatencyProps) {
       )}
       {last ? chart.rows.map((row, r) => (
         <Box key={r}>
-          <Text {...roles.chart.axis}>{(r === 0 ? formatLatency(chart.max) : r === chart.rows.length - 1 ? '0' : '').padStart(AXIS_WIDTH - 1)} </Text>
+          <Text {...(r === chart.thresholdRow && r > 0 ? roles.chart.threshold : roles.chart.axis)}>{axisLabel(chart, r, threshold).padStart(AXIS_WIDTH - 1)} </Text>
           <Text wrap="truncate">{row.map((segment, i) => <Text key={i} {...segmentStyle(segment.role, theme)}>{segment.text}</Text>)}</Text>
         </Box>
       )) : null}
