@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-const filters = args.filter((a, i) => a !== '--json' && i !== jsonAt + 1);
+const filters = args.filter((_, i) => jsonAt < 0 || (i !== jsonAt && i !== jsonAt + 1));
 
 const files = readdirSync(here).filter((f) => f.endsWith('.ts') && !['run.ts', 'harness.ts'].includes(f)).sort();
 const results: BenchResult[] = [];

@@ -3,18 +3,21 @@ import type { CommandRunner } from '../drivers/exec';
 import type { DriverRegistry } from '../drivers/registry';
 import type { Environment } from '../scenario/environment';
 import { durationMs } from '../scenario/duration';
-import type { Action, Check, Scenario, Step, Tolerance } from '../scenario/schema';
+import type { Scenario, Step } from '../scenario/schema';
 import { templateValues } from '../scenario/template';
 import { executeAction, runUndo, type ActionDeps } from './action-runner';
 import { createBus, type EventBus } from './bus';
-import { describeCheck, readCheck, type CheckReading } from './checks';
+import { createCheckWatcher } from './check-watch';
+import { describeCheck } from './checks';
 import type { RunController, RunHost, RunOutcome } from './controller';
 import type { EventSink, Phase, RunMode } from './events';
+import { watchStopConditions } from './guardrails';
 import { openJournal, volatileJournal } from './journal';
 import { evaluateCriteria, Measurements } from './measures';
 import { createRedactor, secretValuesFromEnv } from './redact';
 import { reduce } from './reducer';
-import { withinTolerance } from './tolerance';
+import { sleep } from './sleep';
+import { resolveStrategies, type HypothesisStrategy, type RollbackStrategy } from './strategies';
 import { initialViewState, type ViewState } from './view-state';
 
 // The run state machine. Presenter-paced (next, back, run the step, restore,
@@ -36,8 +39,8 @@ export interface RunOptions {
   readonly sinks?: readonly EventSink[];
   readonly runId?: string;
   /** Chaos Toolkit's strategies: when the steady state is checked, when rollbacks run. */
-  readonly hypothesisStrategy?: 'default' | 'before-method-only' | 'after-method-only' | 'during-method' | 'continuously';
-  readonly rollbackStrategy?: 'default' | 'always' | 'never' | 'deviated';
+  readonly hypothesisStrategy?: HypothesisStrategy;
+  readonly rollbackStrategy?: RollbackStrategy;
   /** Default deadline for an expectation without `within`. */
   readonly expectTimeoutMs?: number;
 }
@@ -51,18 +54,6 @@ export interface Run {
   /** The view state as the engine sees it (checks read it). */
   view(): ViewState;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** A run id: the scenario id and a timestamp, unique enough for files. */
 export function newRunId(scenarioId: string): string {
@@ -88,16 +79,8 @@ export function startRun(options: RunOptions): Run {
   };
   const runAbort = new AbortController();
   const expectTimeoutMs = options.expectTimeoutMs ?? 30_000;
-  // Chaos Toolkit's strategies: the command line's, else the experiment's `runtime`, else default.
-  const hypothesisStrategy = options.hypothesisStrategy ?? scenario.runtime?.hypothesisStrategy ?? 'default';
-  const rollbackStrategy = options.rollbackStrategy ?? scenario.runtime?.rollbackStrategy ?? 'default';
-  const checksBefore = ['default', 'before-method-only', 'continuously'].includes(hypothesisStrategy);
-  const checksAfter = ['default', 'after-method-only', 'continuously'].includes(hypothesisStrategy);
-  const checksDuring = ['during-method', 'continuously'].includes(hypothesisStrategy);
-  // A Chaos Toolkit experiment checks for deviation before its rollbacks and keeps
-  // its status rules; chaosdeck's own scenarios check recovery after restoring.
-  const isCtk = scenario.origin?.format === 'chaostoolkit';
-  const isDeviationFirst = isCtk || rollbackStrategy === 'deviated';
+  const strategies = resolveStrategies(scenario, options.hypothesisStrategy, options.rollbackStrategy);
+  const { isCtk, isDeviationFirst, rollback: rollbackStrategy } = strategies;
   let current = -1;
   let busy: Promise<void> | null = null;
   let stepAbort = new AbortController();
@@ -107,8 +90,6 @@ export function startRun(options: RunOptions): Run {
   let steadyBefore: Promise<boolean> | null = null;
   let steadyAfter: Promise<boolean> | null = null;
   let during: { stop(): Promise<void> } | null = null;
-  /** Steady-state probes that could not run at all (not merely out of tolerance): Chaos Toolkit's `failed`. */
-  let probeFailures = 0;
   let isGateFailed = false;
   let isFailed = false;
   let concluded: Promise<boolean> | null = null;
@@ -120,42 +101,8 @@ export function startRun(options: RunOptions): Run {
 
   // ---- checks -----------------------------------------------------------
 
-  async function readAnyCheck(check: Check, since: number, signal: AbortSignal): Promise<CheckReading> {
-    if (!('probe' in check)) return readCheck(check, view, since);
-    const result = await executeAction(deps, check.probe, { step: current, signal, isProbe: true });
-    const expected = describeCheck(check);
-    // A process that exited has an output to test whatever its exit code (Chaos Toolkit's process provider).
-    if (!result.isOk && !hasExitStatus(result.output)) {
-      probeFailures++;
-      return { isMet: false, observed: result.error ?? 'failed', expected };
-    }
-    const value = valueAtPath(result.output, check.path ?? 'status');
-    const { probe: toleranceProbe, ...constraints } = check.tolerance;
-    const hasConstraints = Object.entries(constraints).some(([k, v]) => v !== undefined && k !== 'strict' && k !== 'target');
-    let isMet = !hasConstraints || withinTolerance(constraints as Tolerance, value);
-    if (isMet && toleranceProbe) {
-      const verdict = await executeAction(deps, withValue(toleranceProbe, value), { step: current, signal, isProbe: true });
-      isMet = verdict.isOk || hasExitStatus(verdict.output);
-    }
-    return { isMet, observed: `${check.path || 'output'} = ${preview(value)}`, expected };
-  }
-
-  /** Polls a check until it holds or its deadline passes; emits pending, then met or missed. */
-  async function watchCheck(checkId: string, kind: 'expect' | 'steady-state', step: number | null, label: string, check: Check, deadlineMs: number, signal: AbortSignal): Promise<boolean> {
-    const since = bus.now();
-    bus.emit({ type: 'check', checkId, kind, step, label, status: 'pending', expected: describeCheck(check) });
-    const interval = 'probe' in check ? 1_000 : 250;
-    const until = since + deadlineMs;
-    let reading: CheckReading = { isMet: false, observed: 'not checked', expected: describeCheck(check) };
-    while (!signal.aborted) {
-      reading = await readAnyCheck(check, since, signal);
-      if (reading.isMet || bus.now() >= until) break;
-      await sleep(Math.min(interval, until - bus.now()), signal);
-    }
-    const status = reading.isMet ? 'met' : signal.aborted && mode !== 'live' ? 'skipped' : 'missed';
-    bus.emit({ type: 'check', checkId, kind, step, label, status, observed: reading.observed, expected: reading.expected });
-    return reading.isMet;
-  }
+  const checks = createCheckWatcher({ actions: deps, mode, view: () => view, currentStep: () => current });
+  const watchCheck = checks.watch;
 
   async function steadyState(label: 'before' | 'after' | 'during', round = 0): Promise<boolean> {
     if (scenario.steadyState.length === 0 || mode === 'dry-run') return true;
@@ -166,21 +113,21 @@ export function startRun(options: RunOptions): Run {
 
   /** The gate: the steady state before the method, once, when the strategy checks it. */
   function gate(): Promise<boolean> {
-    if (!checksBefore) return Promise.resolve(true);
+    if (!strategies.checksBefore) return Promise.resolve(true);
     steadyBefore ??= steadyState('before');
     return steadyBefore;
   }
 
   /** The deviation check after the method, once, when the strategy checks it. */
   function afterCheck(): Promise<boolean> {
-    if (!checksAfter) return Promise.resolve(true);
+    if (!strategies.checksAfter) return Promise.resolve(true);
     steadyAfter ??= steadyState('after');
     return steadyAfter;
   }
 
   /** Checks the steady state every second while the method runs (during-method, continuously). */
   function startDuring(): void {
-    if (!checksDuring || during || mode === 'dry-run' || scenario.steadyState.length === 0) return;
+    if (!strategies.checksDuring || during || mode === 'dry-run' || scenario.steadyState.length === 0) return;
     const stop = new AbortController();
     const loop = (async () => {
       for (let round = 1; !stop.signal.aborted && !runAbort.signal.aborted; round++) {
@@ -200,23 +147,13 @@ export function startRun(options: RunOptions): Run {
     concluded ??= (async () => {
       await during?.stop();
       if (!isDeviationFirst || isFailed || isGateFailed) return false;
-      const failuresBefore = probeFailures;
+      const failuresBefore = checks.probeFailures();
       const isSteady = await afterCheck();
       // Chaos Toolkit: a deviation check whose probe could not run makes the run `failed`.
-      if (isCtk && !isSteady && probeFailures > failuresBefore) isFailed = true;
+      if (isCtk && !isSteady && checks.probeFailures() > failuresBefore) isFailed = true;
       return !isSteady;
     })();
     return concluded;
-  }
-
-  /** Whether the scenario's rollback actions are played, by the rollback strategy. */
-  function shouldPlayRollbacks(status: 'completed' | 'failed' | 'aborted' | 'interrupted', isDeviated: boolean): boolean {
-    if (rollbackStrategy === 'never') return false;
-    // The deliberate difference from Chaos Toolkit: a presenter is never left with a fault in place.
-    if (status === 'aborted' || status === 'interrupted') return true;
-    if (rollbackStrategy === 'always') return true;
-    if (rollbackStrategy === 'deviated') return isDeviated;
-    return !isCtk || status !== 'failed';
   }
 
   // ---- restore ----------------------------------------------------------
@@ -269,13 +206,13 @@ export function startRun(options: RunOptions): Run {
     const isMethodStep = step.phase === 'inject' || step.phase === 'observe';
     // With no method step, the gate still runs before the restore (Chaos Toolkit checks it before an empty method).
     if (isMethodStep || (step.phase === 'restore' && steadyBefore === null && isCtk)) {
-      const failuresBefore = probeFailures;
+      const failuresBefore = checks.probeFailures();
       const isSteady = await gate();
       if (!isSteady && isAuto) {
         bus.emit({ type: 'notice', level: 'error', text: 'The steady state did not hold before the method: no fault will be injected.' });
         isGateFailed = true;
         // Chaos Toolkit: `failed` when a probe could not run, `completed` when one was out of tolerance.
-        isFailed = !isCtk || probeFailures > failuresBefore;
+        isFailed = !isCtk || checks.probeFailures() > failuresBefore;
         bus.emit({ type: 'step.finished', index, status: 'skipped' });
         return !isFailed;
       }
@@ -284,7 +221,7 @@ export function startRun(options: RunOptions): Run {
     }
     if (step.phase === 'restore') {
       const isDeviated = await concludeMethod();
-      if (rollbackStrategy !== 'never') await restoreAll(shouldPlayRollbacks(isFailed ? 'failed' : 'completed', isDeviated));
+      if (rollbackStrategy !== 'never') await restoreAll(strategies.shouldPlayRollbacks(isFailed ? 'failed' : 'completed', isDeviated));
     }
     let isOk = true;
     const background: Promise<unknown>[] = [];
@@ -328,27 +265,9 @@ export function startRun(options: RunOptions): Run {
 
   // ---- guardrails ---------------------------------------------------------
 
-  const guardSince = new Map<string, number>();
-  const guardTimer = scenario.stopConditions.length > 0 && mode === 'live'
-    ? setInterval(() => {
-      for (const condition of scenario.stopConditions) {
-        const values = measurements.values(condition.measure, 'run');
-        const value = values[values.length - 1];
-        if (value === undefined || !withinTolerance(condition.when, value)) {
-          guardSince.delete(condition.name);
-          continue;
-        }
-        const since = guardSince.get(condition.name) ?? bus.now();
-        guardSince.set(condition.name, since);
-        if (bus.now() - since >= durationMs(condition.for)) {
-          guardSince.clear();
-          void haltRun(`stop condition '${condition.name}' held for ${durationMs(condition.for) / 1000} s`, condition.name);
-          return;
-        }
-      }
-    }, 250)
-    : undefined;
-  guardTimer?.unref();
+  const stopGuardrails = mode === 'live'
+    ? watchStopConditions(scenario.stopConditions, measurements, () => bus.now(), (condition, reason) => void haltRun(reason, condition.name))
+    : () => undefined;
 
   async function haltRun(reason: string, guardrail?: string): Promise<void> {
     stepAbort.abort();
@@ -362,7 +281,7 @@ export function startRun(options: RunOptions): Run {
 
   async function finish(requested: 'completed' | 'aborted' | 'interrupted' = 'completed'): Promise<RunOutcome> {
     finishing ??= (async () => {
-      if (guardTimer) clearInterval(guardTimer);
+      stopGuardrails();
       stepAbort.abort();
       waitAbort.abort();
       await busy?.catch(() => undefined);
@@ -370,7 +289,7 @@ export function startRun(options: RunOptions): Run {
       let isDeviated = requested === 'completed' || concluded ? await concludeMethod() : (await during?.stop(), false);
       let status: RunOutcome['status'] = requested !== 'completed' ? requested : isFailed ? 'failed' : 'completed';
       const isRestored = rollbackStrategy !== 'never'
-        ? await restoreAll(shouldPlayRollbacks(status, isDeviated))
+        ? await restoreAll(strategies.shouldPlayRollbacks(status, isDeviated))
         : journal.pending().length === 0;
       if (!isDeviationFirst && requested === 'completed' && !isFailed && !isGateFailed) isDeviated = !(await afterCheck());
       runAbort.abort();
@@ -433,33 +352,4 @@ export function startRun(options: RunOptions): Run {
   }
 
   return { controller, bus, measurements, runId, view: () => view };
-}
-
-function hasExitStatus(output: unknown): boolean {
-  return output !== null && typeof output === 'object' && typeof (output as { status?: unknown }).status === 'number';
-}
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
-
-/** A tolerance probe gets the probed value as its `value` argument (Chaos Toolkit's probe tolerance). */
-function withValue(probe: Action, value: unknown): Action {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  if (probe.verb === 'exec') return { ...probe, argv: [...probe.argv, 'value', text] };
-  if (probe.verb === 'http' && probe.method.toUpperCase() === 'GET') return { ...probe, query: { ...probe.query, value: text } };
-  if (probe.verb === 'http' && probe.body !== null && typeof probe.body === 'object') return { ...probe, body: { ...probe.body, value } };
-  if (probe.verb === 'unsupported') return { ...probe, arguments: { ...(probe.arguments as object | undefined), value } };
-  return probe;
-}
-
-/** The value at a dotted path in a probe's output; '' is the whole output. */
-export function valueAtPath(output: unknown, path: string): unknown {
-  let value = output;
-  for (const segment of path.split('.').filter(Boolean)) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value;
 }

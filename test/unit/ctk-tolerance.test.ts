@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { valueAtPath } from '../../src/engine/run';
+import { valueAtPath } from '../../src/engine/check-watch';
 import { describeTolerance, withinTolerance } from '../../src/engine/tolerance';
 import { activityToAction, convertTolerance } from '../../src/scenario/ctk/activity';
 import { compileJsonPath, JsonPathError } from '../../src/scenario/ctk/jsonpath';
