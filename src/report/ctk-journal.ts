@@ -2,6 +2,7 @@ import { hostname, platform, release } from 'node:os';
 import { z } from 'zod';
 import type { DeckEvent } from '../engine/events';
 import { RunStatusSchema } from '../engine/events';
+import { CtkJournalFileSchema, CtkJournalRunSchema } from '../scenario/ctk/journal';
 import { summarizeRun, type ActionRecord, type CheckRecord, type RunSummary } from './summary';
 
 // A run as a Chaos Toolkit journal (chaostoolkit-lib's journal.json): status,
@@ -10,36 +11,19 @@ import { summarizeRun, type ActionRecord, type CheckRecord, type RunSummary } fr
 // The schema is strict where Chaos Toolkit's readers look and loose in the
 // experiment and activity bodies, whose shape depends on the provider.
 
-const ActivitySchema = z.looseObject({
-  type: z.enum(['action', 'probe']),
-  name: z.string(),
-  provider: z.looseObject({ type: z.string() }),
-});
+// The writer is the reader's schema (src/scenario/ctk/journal.ts, every chaoslib
+// version) made strict where chaosdeck always writes a field.
 
-/** One activity as it ran. */
-export const CtkRunItemSchema = z.looseObject({
-  activity: ActivitySchema,
-  status: z.enum(['succeeded', 'failed', 'skipped']),
-  output: z.unknown().optional(),
-  exception: z.array(z.string()).optional(),
-  start: z.string(),
-  end: z.string(),
-  duration: z.number().nonnegative(),
-  tolerance_met: z.boolean().optional(),
+/** One activity as it ran; chaosdeck always names its provider. */
+export const CtkRunItemSchema = CtkJournalRunSchema.extend({
+  activity: CtkJournalRunSchema.shape.activity.extend({ provider: z.looseObject({ type: z.string() }) }),
 });
 export type CtkRunItem = z.infer<typeof CtkRunItemSchema>;
 
 const SteadyStateSchema = z.object({ steady_state_met: z.boolean(), probes: z.array(CtkRunItemSchema) }).nullable();
 
-/** A Chaos Toolkit journal. */
-export const CtkJournalSchema = z.looseObject({
-  'chaoslib-version': z.string(),
-  platform: z.string(),
-  node: z.string(),
-  experiment: z.looseObject({ title: z.string(), description: z.string().optional() }),
-  start: z.string(),
-  end: z.string(),
-  duration: z.number().nonnegative(),
+/** A Chaos Toolkit journal as chaosdeck writes it. */
+export const CtkJournalSchema = CtkJournalFileSchema.extend({
   status: RunStatusSchema,
   deviated: z.boolean(),
   steady_states: z.object({ before: SteadyStateSchema, after: SteadyStateSchema, during: z.array(z.unknown()) }),
@@ -95,7 +79,7 @@ function activitiesOf(experiment: Record<string, unknown> | undefined): Activiti
   const lists = [isRecord(hypothesis) ? hypothesis.probes : undefined, experiment.method, experiment.rollbacks];
   for (const list of lists) {
     for (const activity of Array.isArray(list) ? list : []) {
-      const parsed = ActivitySchema.safeParse(activity);
+      const parsed = CtkRunItemSchema.shape.activity.safeParse(activity);
       if (parsed.success && !out.has(parsed.data.name)) out.set(parsed.data.name, parsed.data);
     }
   }
