@@ -37,7 +37,8 @@ export interface CliProcess {
 export function spawnCli(args: string[], { env = {}, cwd = repoRoot, input }: { env?: Record<string, string>; cwd?: string; input?: string } = {}): CliProcess {
   const base = { ...process.env };
   delete base.CI;
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { ...base, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Runs record themselves; a test's recordings go to a temp dir, not the repository's recordings/.
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { ...base, NO_COLOR: '1', CHAOSDECK_RECORDINGS: tempDir('chaosdeck-rec-'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -8,7 +8,8 @@ import { terminalSizeOf } from './format';
 import { createRecorder, DEFAULT_RECORDINGS_DIR } from './recorder';
 
 // Every run records itself unless told not to: `--record FILE|DIR` says where
-// (recordings/ under the working directory by default), `--no-record` skips it.
+// (`$CHAOSDECK_RECORDINGS`, else recordings/ under the working directory),
+// `--no-record` skips it.
 // The recorder redacts with the secret values the environment profile names,
 // read from this process's environment, on top of what the bus already masked.
 
@@ -28,7 +29,7 @@ async function profileSecrets(scenarioRef: string, env: string | undefined, cwd:
 
 registerRunHook(async ({ io, values, scenarioRef }) => {
   if (values['no-record'] === true) return null;
-  const target = typeof values.record === 'string' && values.record !== '' ? values.record : DEFAULT_RECORDINGS_DIR;
+  const target = typeof values.record === 'string' && values.record !== '' ? values.record : io.env.CHAOSDECK_RECORDINGS || DEFAULT_RECORDINGS_DIR;
   const secrets = await profileSecrets(scenarioRef, typeof values.env === 'string' ? values.env : undefined, io.cwd, io.env);
   const recorder = createRecorder({
     target,

@@ -118,7 +118,8 @@ describe('secrets', () => {
   it('a recorded run with seeded secrets contains none of them', async () => {
     const { scenario } = secretPack();
     const cwd = tempDir();
-    const env = { XDG_STATE_HOME: tempDir(), CHAOSDECK_TEST_TOKEN: TOKEN, CHAOSDECK_TEST_PASSWORD: PASSWORD };
+    // The default place: recordings/ under the working directory.
+    const env = { XDG_STATE_HOME: tempDir(), CHAOSDECK_TEST_TOKEN: TOKEN, CHAOSDECK_TEST_PASSWORD: PASSWORD, CHAOSDECK_RECORDINGS: '' };
     const cli = spawnCli(['run', scenario, '--auto', '--json'], { env, cwd });
     expect(await cli.exited).toBe(0);
     // The run really used them: the command ran with the token (its output says so, masked).

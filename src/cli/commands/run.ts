@@ -79,7 +79,7 @@ export const runCommand: CliCommand = {
     logs: 'print source log lines in the timeline',
     pace: 'multiply every wait by this factor (0.25 = four times faster)',
     'no-record': 'do not record the run',
-    record: 'recording file or directory (default recordings/)',
+    record: 'recording file or directory (default $CHAOSDECK_RECORDINGS, else recordings/)',
     report: 'write report.md and journal.json into this directory',
     journal: 'write a Chaos Toolkit journal to this file',
     yes: 'answer yes to confirmations (destructive steps on real environments)',
