@@ -94,9 +94,15 @@ export function Shell({ start, loadHome, openRun, isAudience, onDone }: ShellPro
     // Runs once per screen change to 'opening' or 'loading-home'.
   }, [screen.kind]);
 
+  // The home screen draws at once; the catalog (every scenario parsed and
+  // checked) fills it in when loaded, so the first frame waits for none of it.
+  if (screen.kind === 'loading-home') {
+    return <HomeScreen key="loading" data={LOADING_HOME} isLoading onOpen={() => undefined} onQuit={() => finish({ outcome: null })} />;
+  }
   if (screen.kind === 'home') {
     return (
       <HomeScreen
+        key="home"
         data={screen.data}
         message={screen.message}
         onOpen={(entry: HomeEntry, profile) => setScreen({ kind: 'opening', request: { scenario: entry.file, profile }, progress: [] })}
@@ -120,9 +126,10 @@ export function Shell({ start, loadHome, openRun, isAudience, onDone }: ShellPro
     );
   }
   if (screen.kind === 'opening') return <Progress title={`Opening ${screen.request.scenario}`} lines={screen.progress} />;
-  if (screen.kind === 'closing') return <Progress title={screen.text} lines={[]} />;
-  return <Progress title="Loading scenarios" lines={[]} />;
+  return <Progress title={screen.text} lines={[]} />;
 }
+
+const LOADING_HOME: HomeData = { entries: [], pendingFaults: [], hasDoctor: true };
 
 /** A title and the latest progress lines, with a spinner that shows the process is alive. */
 function Progress({ title, lines }: { readonly title: string; readonly lines: readonly string[] }) {

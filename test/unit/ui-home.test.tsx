@@ -55,18 +55,18 @@ describe('homeLearning: the position from the state directory and the built-in p
     '  - { week: 2, title: Patterns, goal: Go on, scenarios: [{ scenario: lab/second, why: second }] }',
   ].join('\n'));
 
-  it('starts at week 1 with the first scenario next, and moves on when it is done', () => {
+  it('starts at week 1 with the first scenario next, and moves on when it is done', async () => {
     const stateDirectory = tempDir('chaosdeck-home-learning-');
-    const fresh = homeLearning(stateDirectory, root);
+    const fresh = await homeLearning(stateDirectory, root);
     expect(fresh).toEqual({ summary: 'Week 1 of 2: Basics · 0/2 done · next: First steps', nextScenarioId: 'first', nextPack: 'lab' });
     recordRun(stateDirectory, 'lab/first', { runId: 'r1', status: 'completed', verdict: 'PASS', at: new Date().toISOString(), environment: 'lab' });
-    expect(homeLearning(stateDirectory, root)).toEqual({ summary: 'Week 2 of 2: Patterns · 1/2 done · next: Second steps', nextScenarioId: 'second', nextPack: 'lab' });
+    expect(await homeLearning(stateDirectory, root)).toEqual({ summary: 'Week 2 of 2: Patterns · 1/2 done · next: Second steps', nextScenarioId: 'second', nextPack: 'lab' });
   });
 
-  it('says the path is unavailable, and why, when it names a missing scenario', () => {
+  it('says the path is unavailable, and why, when it names a missing scenario', async () => {
     const broken = tempDir('chaosdeck-home-path-');
     writeFileSync(join(broken, 'learning-path.yaml'), 'title: Path\nsummary: s\nweeks:\n  - { week: 1, title: B, goal: g, scenarios: [{ scenario: lab/missing, why: w }] }\n');
-    const position = homeLearning(tempDir(), broken);
+    const position = await homeLearning(tempDir(), broken);
     expect(position.summary).toMatch(/^unavailable \(.*lab\/missing/);
     expect(position.nextScenarioId).toBeUndefined();
   });

@@ -5,15 +5,8 @@ import { createElement } from 'react';
 import type { RunOutcome } from '../../engine/controller';
 import { isDeckError, messageOf } from '../../engine/errors';
 import type { RunMode } from '../../engine/events';
-import { pendingFaults } from '../../engine/journal';
 import { stateDir } from '../../engine/state-dir';
-import { createViewStore } from '../../engine/store';
-import { durationMs } from '../../scenario/duration';
-import { loadLearningPath } from '../../learn/path';
-import { positionOf, positionSummary } from '../../learn/position';
-import { readProgress } from '../../learn/progress';
-import { listScenarios, type CatalogEntry } from '../../scenario/catalog';
-import { InputError } from '../../scenario/load';
+import type { CatalogEntry } from '../../scenario/catalog';
 import { createConfirmBridge } from '../../ui/confirm-bridge';
 import type { HomeData, HomeEntry, LearningPosition, RunnableVerdict } from '../../ui/home/home-data';
 import { mountDeck } from '../../ui/render';
@@ -21,20 +14,42 @@ import { Shell, type OpenedRun, type OpenRequest, type ShellProps } from '../../
 import { glyphsFor } from '../../ui/theme/glyphs';
 import { chooseThemeName, loadTheme } from '../../ui/theme/load';
 import { ExitCode, type CliArgs, type CliCommand, type CliIo } from '../command';
-import { canRun } from './doctor';
-import { extraRunSinks } from '../run-hooks';
-import { openSession } from '../session';
-import { runOptions } from './run';
+import type { canRun } from './doctor';
 
 // `chaosdeck present <scenario>` opens the full-screen deck on one scenario;
 // a bare `chaosdeck` opens it on the home screen (runHome). This file is the
 // seam between the CLI and the UI: it loads what the UI must not (sessions,
 // drivers, journals, the catalog) and hands the UI a store, a controller and
-// loader functions.
+// loader functions. Everything not needed to draw the first frame (drivers,
+// execa, ssh2, the catalog's YAML and schemas, doctor) is imported when it is
+// first used, so the deck appears before any of it has been compiled.
 
-/** Options of `present` (and of the home screen, which opens runs the same way). */
+/**
+ * Options of `present` (and of the home screen, which opens runs the same
+ * way): `chaosdeck run`'s, written out here because importing run.ts would
+ * load the engine and every driver before the first frame (a test keeps the
+ * two tables in step), plus the deck's own.
+ */
 export const presentOptions = {
-  ...runOptions,
+  env: { type: 'string', short: 'e' },
+  auto: { type: 'boolean' },
+  headless: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  rehearse: { type: 'boolean' },
+  json: { type: 'boolean' },
+  logs: { type: 'boolean' },
+  pace: { type: 'string' },
+  'no-record': { type: 'boolean' },
+  record: { type: 'string' },
+  report: { type: 'string' },
+  journal: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  'hypothesis-strategy': { type: 'string' },
+  'rollback-strategy': { type: 'string' },
+  'skip-unsupported': { type: 'boolean' },
+  'expect-timeout': { type: 'string' },
+  share: { type: 'boolean' },
+  bind: { type: 'string' },
   audience: { type: 'boolean' },
   theme: { type: 'string' },
 } as const;
@@ -57,18 +72,22 @@ function modeOf(values: CliArgs['values']): RunMode {
 /** Doctor's verdict on a scenario's requirements, as the home screen shows it. */
 export type RunnableCheck = (requirements: Parameters<typeof canRun>[0]) => RunnableVerdict;
 
-const doctorVerdict: RunnableCheck = (requirements) => {
-  const verdict = canRun(requirements);
-  return { isRunnable: verdict.isOk, reasons: verdict.missing };
-};
-let runnableCheck: RunnableCheck | undefined = doctorVerdict;
+/** Doctor's check, loaded with the catalog (doctor imports every driver). */
+async function doctorVerdict(): Promise<RunnableCheck> {
+  const { canRun: check } = await import('./doctor');
+  return (requirements) => {
+    const verdict = check(requirements);
+    return { isRunnable: verdict.isOk, reasons: verdict.missing };
+  };
+}
+let runnableCheck: RunnableCheck | undefined | 'doctor' = 'doctor';
 
 /** Replaces the home screen's runnability check (tests; undefined shows requirements without a verdict). */
 export function setRunnableCheck(check: RunnableCheck | undefined): void {
   runnableCheck = check;
 }
 
-function homeEntry(entry: CatalogEntry): HomeEntry {
+function homeEntry(entry: CatalogEntry, runnableCheck: RunnableCheck | undefined): HomeEntry {
   const scenario = entry.loaded?.scenario;
   const id = scenario?.id ?? entry.file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   if (!scenario) return { pack: entry.pack, file: entry.file, id, title: id, profiles: entry.profiles, needs: [], error: entry.error ?? 'does not load' };
@@ -95,8 +114,11 @@ function homeEntry(entry: CatalogEntry): HomeEntry {
  * state directory): the week with its title, how much is done, and what is
  * next. A broken path file says so in that line instead of hiding the list.
  */
-export function homeLearning(stateDirectory: string, scenarioRoot?: string): LearningPosition {
+export async function homeLearning(stateDirectory: string, scenarioRoot?: string): Promise<LearningPosition> {
   try {
+    const [{ loadLearningPath }, { positionOf, positionSummary }, { readProgress }] = await Promise.all([
+      import('../../learn/path'), import('../../learn/position'), import('../../learn/progress'),
+    ]);
     const resolved = loadLearningPath(scenarioRoot);
     const position = positionOf(resolved, readProgress(stateDirectory));
     const weekTitle = resolved.path.weeks.find((w) => w.week === position.week)?.title;
@@ -109,11 +131,14 @@ export function homeLearning(stateDirectory: string, scenarioRoot?: string): Lea
 
 /** The home screen's data: the catalog, faults left by dead runs, the learning-path position, doctor's verdicts when available. */
 export async function loadHomeData(io: CliIo): Promise<HomeData> {
-  const entries = (await listScenarios()).map(homeEntry);
+  const [{ listScenarios }, { pendingFaults }, check] = await Promise.all([
+    import('../../scenario/catalog'), import('../../engine/journal'), runnableCheck === 'doctor' ? doctorVerdict() : runnableCheck,
+  ]);
+  const entries = (await listScenarios()).map((entry) => homeEntry(entry, check));
   // The lab pack first: it runs anywhere.
   entries.sort((a, b) => (a.pack === 'lab' ? 0 : 1) - (b.pack === 'lab' ? 0 : 1) || a.pack.localeCompare(b.pack) || (a.week ?? 99) - (b.week ?? 99) || a.title.localeCompare(b.title));
   const directory = stateDir(io.env);
-  return { entries, pendingFaults: pendingFaults(directory), learning: homeLearning(directory), hasDoctor: runnableCheck !== undefined };
+  return { entries, pendingFaults: pendingFaults(directory), learning: await homeLearning(directory), hasDoctor: check !== undefined };
 }
 
 /** What openDeck needs besides the streams. */
@@ -151,6 +176,9 @@ export async function openDeck(io: CliIo, { start, values }: DeckOptions): Promi
 
   let current: OpenedRun | null = null;
   const openRun = async (request: OpenRequest, onProgress: (text: string) => void): Promise<OpenedRun> => {
+    const [{ createViewStore }, { extraRunSinks }, { openSession }, { durationMs }] = await Promise.all([
+      import('../../engine/store'), import('../run-hooks'), import('../session'), import('../../scenario/duration'),
+    ]);
     const store = createViewStore();
     const confirm = createConfirmBridge();
     const extras = await extraRunSinks({ io, values, scenarioRef: request.scenario });
@@ -227,6 +255,7 @@ export async function openDeck(io: CliIo, { start, values }: DeckOptions): Promi
   }
   if (result.error !== undefined) {
     const error = result.error;
+    const { InputError } = await import('../../scenario/load');
     io.stderr.write(`chaosdeck: ${error instanceof InputError ? `${error.message}` : messageOf(error)}\n`);
     if (isDeckError(error) && ['SCENARIO_INVALID', 'ENVIRONMENT_INVALID', 'FILE_NOT_FOUND', 'USAGE'].includes(error.code)) return ExitCode.usage;
     return ExitCode.failed;

@@ -18,6 +18,8 @@ export interface HomeScreenProps {
   readonly onQuit: () => void;
   /** A message from the last attempt (a scenario that failed to open). */
   readonly message?: string;
+  /** True while the catalog loads: the frame is drawn, the list says it is coming. */
+  readonly isLoading?: boolean;
 }
 
 /** True for the scenario the learning path suggests next. */
@@ -35,7 +37,7 @@ export function initialSelection(data: HomeData): number {
 }
 
 /** Packs and scenarios, the learning-path position, pending faults, and an environment chooser; enter opens. */
-export function HomeScreen({ data, onOpen, onQuit, message }: HomeScreenProps) {
+export function HomeScreen({ data, onOpen, onQuit, message, isLoading = false }: HomeScreenProps) {
   const { theme, glyphs } = useLook();
   const { columns, rows } = useTerminalSize();
   const [selected, setSelected] = useState(() => initialSelection(data));
@@ -96,7 +98,7 @@ export function HomeScreen({ data, onOpen, onQuit, message }: HomeScreenProps) {
     <Box flexDirection="column" width={columns} height={height}>
       <Text wrap="truncate">
         <Text {...roles.header.title}>{fit(' chaosdeck', 11)}</Text>
-        <Text {...roles.header.bar}>{fit(` ${data.entries.length} scenarios in ${new Set(data.entries.map((e) => e.pack)).size} packs`, columns - 11)}</Text>
+        <Text {...roles.header.bar}>{fit(isLoading ? ' loading scenarios…' : ` ${data.entries.length} scenarios in ${new Set(data.entries.map((e) => e.pack)).size} packs`, columns - 11)}</Text>
       </Text>
       {data.learning ? <Text {...roles.text.accent} wrap="truncate"> Learning path: {data.learning.summary}</Text> : null}
       {data.pendingFaults.length > 0 ? (
@@ -107,7 +109,7 @@ export function HomeScreen({ data, onOpen, onQuit, message }: HomeScreenProps) {
       {message ? <Text {...roles.status.error} wrap="truncate"> {message}</Text> : null}
       <Box height={listHeight + 1} marginTop={1}>
         <Box flexDirection="column" width={listWidth} marginRight={2}>
-          {data.entries.length === 0 ? <Text {...roles.text.muted}>No scenarios found.</Text> : null}
+          {data.entries.length === 0 ? <Text {...roles.text.muted}>{isLoading ? 'Loading scenarios…' : 'No scenarios found.'}</Text> : null}
           {visible.map((line) =>
             line.kind === 'pack' ? (
               <Text key={`pack-${line.pack}`} {...roles.text.heading} wrap="truncate">{line.pack}</Text>
