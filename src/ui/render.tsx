@@ -100,7 +100,9 @@ export function mountDeck(node: ReactNode, look: Look, streams: DeckStreams): Mo
   ).finally(() => {
     streams.stdout.off('resize', onResize);
     restore();
-    streams.stdout.off('error', onWriteError);
+    // onWriteError stays: a write to a terminal that is gone fails a tick after
+    // write() returns, and an 'error' event with no listener ends the process
+    // before the faults are restored (seen when the tmux session was killed).
     process.off('exit', restore);
   });
   return { instance, exited };

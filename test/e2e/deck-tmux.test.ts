@@ -110,7 +110,8 @@ describe.skipIf(!isTmuxInstalled)('the deck in tmux', () => {
   });
 
   afterEach(async () => {
-    if (session) await run('tmux', ['kill-session', '-t', session]).catch(() => undefined);
+    // The test's own tmux server (-L): killing it touches no one else's sessions.
+    if (session) await run('tmux', ['-L', session, 'kill-server']).catch(() => undefined);
     if (stateHome) {
       // Whatever the test left running (a failed assertion mid-run) goes down with the lab command itself.
       const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: stateHome };
@@ -122,10 +123,11 @@ describe.skipIf(!isTmuxInstalled)('the deck in tmux', () => {
     stateHome = '';
   });
 
-  const capture = async () => (await run('tmux', ['capture-pane', '-p', '-t', session])).stdout;
-  const keys = (...list: string[]) => run('tmux', ['send-keys', '-t', session, ...list]);
+  const tmux = (args: string[]) => run('tmux', ['-L', session, ...args]);
+  const capture = async () => (await tmux(['capture-pane', '-p', '-t', session])).stdout;
+  const keys = (...list: string[]) => tmux(['send-keys', '-t', session, ...list]);
   const paneDead = async () => {
-    const { stdout } = await run('tmux', ['display-message', '-p', '-t', session, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}']);
+    const { stdout } = await tmux(['display-message', '-p', '-t', session, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}']);
     const [dead, status, signal] = stdout.trim().split('|');
     return { isDead: dead === '1', status: status ? Number(status) : undefined, signal: signal || undefined };
   };
@@ -159,7 +161,7 @@ describe.skipIf(!isTmuxInstalled)('the deck in tmux', () => {
     // CI is removed (Ink draws no live frames with CI set); the temp state home means no lab runs there yet.
     const command = ['env', '-u', 'CI', `XDG_STATE_HOME=${stateHome}`, 'NO_COLOR=1', 'TERM=xterm-256color', process.execPath, cliPath, 'present', scenarioFile, '--env', profile];
     // remain-on-exit keeps the pane after the deck exits, so its exit status can be read.
-    await run('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '48', '-c', repoRoot, ...command, ';', 'set-option', '-t', session, 'remain-on-exit', 'on']);
+    await tmux(['new-session', '-d', '-s', session, '-x', '160', '-y', '48', '-c', repoRoot, ...command, ';', 'set-option', '-t', session, 'remain-on-exit', 'on']);
 
     // Opening starts the lab (the deck's progress screen), then the deck's first step with every service ready.
     await screenShows(/BASELINE[\s\S]*step 1\/4[\s\S]*Status\s+8\/8 ready/, 90_000);
