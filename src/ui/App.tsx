@@ -27,7 +27,7 @@ import { Banners, bannerRows, ConfirmDialog, DialogFrame, HelpOverlay, TooSmall 
 import { Status } from './panes/Status';
 import { Steps } from './panes/Steps';
 import { useLook } from './hooks/use-look';
-import { useRunTime } from './hooks/use-run-time';
+import { useRunTimeWhen } from './hooks/use-run-time';
 
 const PANES: Readonly<Record<PaneId, (props: { rect: PaneRect }) => ReactNode>> = {
   notes: Notes, steps: Steps, commands: Commands, logs: Logs, status: Status, latency: Latency, breakers: Breakers,
@@ -146,10 +146,12 @@ function Deck({ run, confirm, screenHandlers, onExit }: AppProps) {
 /** The footer with the newest warning as its status, shown for a few seconds. */
 function FooterWithStatus({ width, bindings }: { readonly width: number; readonly bindings: ReturnType<typeof activeBindings> }) {
   const notices = useViewState(selectNotices);
-  const runTime = useRunTime();
-  const ui = useUiState();
   const notice = notices.at(-1);
-  const isFresh = notice && notice.level !== 'info' && runTime - notice.t < 8000;
+  const isNoticeFresh = (time: number) => Boolean(notice && notice.level !== 'info' && time - notice.t < 8000);
+  // Redrawn when the newest notice goes stale, not on every tick.
+  const runTime = useRunTimeWhen(isNoticeFresh);
+  const ui = useUiState();
+  const isFresh = notice && isNoticeFresh(runTime);
   const status = isFresh ? `${notice.level}: ${notice.text}` : ui.logs.anchor ? 'logs paused (s follows)' : '';
   return <Footer width={width} bindings={bindings} status={status} />;
 }

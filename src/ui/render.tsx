@@ -1,5 +1,6 @@
 import { render, type Instance } from 'ink';
 import type { ReactNode } from 'react';
+import { ScreenWriterContext, streamWriter } from './screen-writer';
 import { LookProvider, type Look } from './theme/context';
 
 // How the deck is mounted. Each option below is a measured decision (issue 4):
@@ -87,7 +88,13 @@ export function mountDeck(node: ReactNode, look: Look, streams: DeckStreams): Mo
   if (isTty) streams.stdout.write(ENTER_ALTERNATE_SCREEN);
   process.once('exit', restore);
   const stdout = isTty ? anchorFrames(streams.stdout) : streams.stdout;
-  const instance = render(<LookProvider look={look}>{node}</LookProvider>, inkOptions({ ...streams, stdout }));
+  const writer = isTty ? streamWriter(streams.stdout) : null;
+  const instance = render(
+    <ScreenWriterContext.Provider value={writer}>
+      <LookProvider look={look}>{node}</LookProvider>
+    </ScreenWriterContext.Provider>,
+    inkOptions({ ...streams, stdout }),
+  );
   const onResize = () => {
     // Ink clears only when the width shrinks; a shorter window leaves the old bottom rows behind.
     instance.clear();

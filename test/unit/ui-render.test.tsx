@@ -8,7 +8,8 @@ vi.hoisted(() => {
 });
 
 const { App } = await import('../../src/ui/App');
-const { injectedRun, mount, storeWith, waitFor } = await import('./ui-harness');
+const { injectedRun, mount, plain, scenario, stamp, storeWith, waitFor } = await import('./ui-harness');
+const { ScreenWriterContext } = await import('../../src/ui/screen-writer');
 
 // Ink's full-screen path writes ansiEscapes.clearTerminal: ESC[2J ESC[3J ESC[H.
 const FULL_CLEAR = '\x1b[2J';
@@ -52,6 +53,41 @@ describe('rendering as the CLI mounts it (incremental, one row short)', () => {
       mounted.terminal.resize(200, 60);
       await waitFor(() => mounted.lastFrame().includes('Breakers'), { what: 'back to the deck' });
       expect(mounted.lastFrame().split('\n')).toHaveLength(59);
+    } finally {
+      mounted.unmount();
+    }
+  });
+});
+
+describe('an idle deck on a terminal', () => {
+  it('paints the header clock in place each second and draws no Ink frame for it', async () => {
+    const startedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    const store = storeWith(stamp([
+      { type: 'run.started', runId: 'r1', scenario, environment: { name: 'lab', isLab: true }, mode: 'live', isAuto: false, startedAt },
+      { type: 'step.entered', index: 0, phase: 'baseline' },
+    ]));
+    const paints: { row: number; column: number; text: string }[] = [];
+    const writer = { writeAt: (row: number, column: number, text: string) => void paints.push({ row, column, text }) };
+    const mounted = mount(
+      <ScreenWriterContext.Provider value={writer}>
+        <App run={{ store, isAudience: false }} onExit={() => {}} />
+      </ScreenWriterContext.Provider>,
+      { columns: 160, rows: 48, debug: false },
+    );
+    try {
+      await waitFor(() => mounted.terminal.writes.join('').includes('Breakers'), { what: 'first frame' });
+      const frames = mounted.terminal.writes.length;
+      await waitFor(() => paints.length >= 2, { timeoutMs: 4000, what: 'two clock paints' });
+      expect(mounted.terminal.writes.length).toBe(frames);
+      const [first, second] = paints as [typeof paints[0], typeof paints[0]];
+      expect(first.row).toBe(0);
+      expect(first.text).toMatch(/^ 5:0\d $/);
+      expect(second.text).not.toBe(first.text);
+      // The clock sits just left of the mode badge, ending where the badge starts.
+      expect(first.column + first.text.length).toBe(160 - ' LIVE '.length);
+      const headerRow = plain(mounted.terminal.writes.join('')).split('\n').find((row) => row.includes('BASELINE'))!;
+      // Ink trims the row's trailing space; the badge starts where the painted clock ends.
+      expect(headerRow.indexOf(' LIVE')).toBe(first.column + first.text.length);
     } finally {
       mounted.unmount();
     }

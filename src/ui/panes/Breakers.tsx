@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
 import type { BreakerState } from '../../engine/events';
 import type { ViewState } from '../../engine/view-state';
-import { fit, formatClock, formatDuration, formatPercent } from '../format';
+import { fit, formatAge, formatClock, formatDuration, formatPercent } from '../format';
 import { useLook } from '../hooks/use-look';
-import { useRunTime } from '../hooks/use-run-time';
+import { useRunTimeWhen } from '../hooks/use-run-time';
 import { useViewState } from '../hooks/use-view-state';
 import type { PaneRect } from '../layout';
 import type { Theme } from '../theme/schema';
@@ -20,6 +20,16 @@ export function breakerRole(state: BreakerState, theme: Theme) {
   return roles.disabled;
 }
 
+/**
+ * How long a breaker has been in its state: to the tenth of a second while
+ * that matters (an OPEN breaker's wait, a recent change), in whole minutes for
+ * a breaker CLOSED for over a minute, so a quiet deck is not redrawn each second.
+ */
+export function timeInState(breaker: { readonly state: string; readonly since: number }, runTime: number): string {
+  const ms = Math.max(0, runTime - breaker.since);
+  return breaker.state === 'CLOSED' && ms >= 60_000 ? formatAge(ms) : formatDuration(ms);
+}
+
 /** Props of the breakers pane. */
 export interface BreakersProps {
   readonly rect: PaneRect;
@@ -29,7 +39,7 @@ export interface BreakersProps {
 export function Breakers({ rect }: BreakersProps) {
   const { theme, glyphs } = useLook();
   const breakers = useViewState(selectBreakers);
-  const runTime = useRunTime();
+  const runTime = useRunTimeWhen((time) => breakers.map((b) => timeInState(b, time)).join('|'));
   const roles = theme.roles;
   const rows = rect.height - 1;
   const perBreaker = breakers.length > 0 ? Math.max(1, Math.floor(rows / breakers.length)) : 1;
@@ -49,7 +59,7 @@ export function Breakers({ rect }: BreakersProps) {
             <Text wrap="truncate">
               <Text {...roles.text.strong}>{fit(breaker.name, nameWidth, glyphs.ellipsis)}</Text>
               <Text {...breakerRole(breaker.state, theme)} inverse={breaker.state === 'OPEN' && !theme.isMono}>{` ${breaker.state} `}</Text>
-              <Text {...roles.text.muted}> for {formatDuration(Math.max(0, runTime - breaker.since))}</Text>
+              <Text {...roles.text.muted}> for {timeInState(breaker, runTime)}</Text>
               {breaker.failureRate !== undefined && breaker.failureRate >= 0 ? <Text {...roles.text.muted}> · fail {formatPercent(breaker.failureRate > 1 ? breaker.failureRate / 100 : breaker.failureRate)}</Text> : null}
             </Text>
             {lines.slice(0, perBreaker - 1).map((line, i) => <Text key={i} {...roles.text.muted} wrap="truncate">{'  '}{line}</Text>)}

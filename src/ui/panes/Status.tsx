@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import type { TargetView, ViewState } from '../../engine/view-state';
 import { fit, formatAge } from '../format';
 import { useLook } from '../hooks/use-look';
-import { useRunTime } from '../hooks/use-run-time';
+import { useRunTimeWhen } from '../hooks/use-run-time';
 import { useViewState } from '../hooks/use-view-state';
 import type { PaneRect } from '../layout';
 import type { Theme } from '../theme/schema';
@@ -43,7 +43,9 @@ export function Status({ rect }: StatusProps) {
   const { theme, glyphs } = useLook();
   const targets = useViewState(selectTargets);
   const startedAt = useViewState(selectStartedAt);
-  const runTime = useRunTime();
+  // Redrawn when a shown age or highlight changes, not on every tick: ages past a minute read `3m`.
+  const ageOf = (target: TargetView, time: number) => (target.since !== undefined ? (startedAt ? Date.parse(startedAt) : Date.now()) + time - target.since : time - target.changedAt);
+  const runTime = useRunTimeWhen((time) => targets.map((t) => `${formatAge(ageOf(t, time))}${time - t.changedAt < CHANGE_HIGHLIGHT_MS ? '*' : ''}`).join('|'));
   const roles = theme.roles;
   const isNarrow = rect.width < 50;
   const stateWidth = isNarrow ? 9 : 11;
@@ -54,7 +56,6 @@ export function Status({ rect }: StatusProps) {
   const bodyRows = rect.height - 2;
   const shown = visibleTargets(targets, targets.length > bodyRows ? bodyRows - 1 : bodyRows, runTime);
   const hidden = targets.length - shown.length;
-  const wallNow = (startedAt ? Date.parse(startedAt) : Date.now()) + runTime;
   const down = targets.filter((t) => !t.isReady).length;
   return (
     <Pane rect={rect} info={targets.length > 0 ? `${targets.length - down}/${targets.length} ready` : undefined} isInfoWarning={down > 0}>
@@ -64,7 +65,7 @@ export function Status({ rect }: StatusProps) {
       {targets.length === 0 ? <Text {...roles.text.muted}>No status yet.</Text> : null}
       {shown.map((target) => {
         const isChanged = runTime - target.changedAt < CHANGE_HIGHLIGHT_MS && target.changedAt > 0;
-        const age = target.since !== undefined ? wallNow - target.since : runTime - target.changedAt;
+        const age = ageOf(target, runTime);
         const rowStyle = isChanged ? roles.highlight.changed : {};
         return (
           <Text key={target.key} wrap="truncate" {...rowStyle}>
