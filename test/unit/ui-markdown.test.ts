@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInline, parseMarkdown } from '../../src/ui/markdown';
+import { wrapRuns } from '../../src/ui/wrap';
 
 describe('parseInline', () => {
   it.each([
@@ -30,5 +31,33 @@ describe('parseMarkdown', () => {
     ['\n\ntext\n\n', [{ kind: 'paragraph', spans: [{ text: 'text', style: 'plain' }] }]],
   ])('%j', (source, blocks) => {
     expect(parseMarkdown(source)).toEqual(blocks);
+  });
+});
+
+describe('wrapRuns', () => {
+  const plainRuns = (text: string) => [{ text, style: 'p' }];
+  const texts = (lines: { text: string }[][]) => lines.map((line) => line.map((r) => r.text).join(''));
+  it.each([
+    { name: 'drops the space at a break when a line fills exactly', text: 'abcd efgh ij', width: 4, lines: ['abcd', 'efgh', 'ij'] },
+    { name: 'keeps words together', text: 'the breaker opens fast', width: 12, lines: ['the breaker', 'opens fast'] },
+    { name: 'splits a word longer than a line', text: 'abcdefghij k', width: 4, lines: ['abcd', 'efgh', 'ij k'] },
+    { name: 'honours newlines', text: 'one\ntwo three', width: 20, lines: ['one', 'two three'] },
+    { name: 'empty text is one empty line', text: '', width: 5, lines: [''] },
+  ])('$name', ({ text, width, lines }) => {
+    const wrapped = wrapRuns(plainRuns(text), width);
+    expect(texts(wrapped)).toEqual(lines);
+    for (const line of texts(wrapped)) {
+      expect(line.startsWith(' ')).toBe(false);
+      expect(line.length).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('keeps each run\'s style across breaks', () => {
+    const wrapped = wrapRuns([{ text: 'Hypothesis: ', style: 'muted' }, { text: 'the shop keeps answering', style: 'emphasis' }], 16);
+    expect(wrapped).toEqual([
+      [{ text: 'Hypothesis: ', style: 'muted' }, { text: 'the', style: 'emphasis' }],
+      [{ text: 'shop keeps', style: 'emphasis' }],
+      [{ text: 'answering', style: 'emphasis' }],
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { activeBindings, type KeyLayer } from '../keymap';
 import { MIN_COLUMNS, MIN_ROWS } from '../layout';
 import { Footer } from '../panes/Footer';
 import { TooSmall } from '../panes/Overlays';
+import { Wrapped } from '../panes/Wrapped';
 import type { HomeData, HomeEntry } from './home-data';
 
 /** Props of the home screen. */
@@ -77,7 +78,8 @@ export function HomeScreen({ data, onOpen, onQuit, message, isLoading = false }:
   const listWidth = Math.min(80, Math.floor(columns * 0.55));
   const detailWidth = columns - listWidth - 2;
   const warnings = (data.pendingFaults.length > 0 ? 1 : 0) + (message ? 1 : 0);
-  const listHeight = height - 3 - warnings - (data.learning ? 1 : 0);
+  // Rows: title, learning line, warnings, a blank, the list (listHeight, then a blank), the footer.
+  const listHeight = height - 4 - warnings - (data.learning ? 1 : 0);
 
   const lines: ({ kind: 'pack'; pack: string } | { kind: 'entry'; entry: HomeEntry; index: number })[] = [];
   let pack = '';
@@ -108,7 +110,7 @@ export function HomeScreen({ data, onOpen, onQuit, message, isLoading = false }:
       ) : null}
       {message ? <Text {...roles.status.error} wrap="truncate"> {message}</Text> : null}
       <Box height={listHeight + 1} marginTop={1}>
-        <Box flexDirection="column" width={listWidth} marginRight={2}>
+        <Box flexDirection="column" width={listWidth} marginRight={2} overflow="hidden" flexShrink={0}>
           {data.entries.length === 0 ? <Text {...roles.text.muted}>{isLoading ? 'Loading scenarios…' : 'No scenarios found.'}</Text> : null}
           {visible.map((line) =>
             line.kind === 'pack' ? (
@@ -119,11 +121,12 @@ export function HomeScreen({ data, onOpen, onQuit, message, isLoading = false }:
           )}
         </Box>
         {entry ? (
-          <Box flexDirection="column" width={detailWidth}>
+          // Clipped at the bottom: rows inside do not shrink (Yoga would squeeze a long hypothesis over the title).
+          <Box flexDirection="column" width={detailWidth} height={listHeight + 1} overflow="hidden">
+          <Box flexDirection="column" width={detailWidth} flexShrink={0}>
             <Text {...roles.text.heading} wrap="truncate">{entry.title}</Text>
             {entry.error ? <Text {...roles.status.error}>Does not load: {entry.error}</Text> : null}
-            {entry.summary ? <Text>{entry.summary}</Text> : null}
-            {entry.hypothesis ? <Box marginTop={1}><Text><Text {...roles.text.strong}>Hypothesis </Text><Text {...roles.text.emphasis}>{entry.hypothesis}</Text></Text></Box> : null}
+            {entry.summary ? <Wrapped runs={[{ text: entry.summary, style: roles.text.primary }]} width={detailWidth} /> : null}
             <Box marginTop={1} flexDirection="column">
               <Text>
                 <Text {...roles.text.strong}>Environment </Text>
@@ -141,6 +144,13 @@ export function HomeScreen({ data, onOpen, onQuit, message, isLoading = false }:
                 )
               ) : !data.hasDoctor ? <Text {...roles.text.muted}>(no doctor check available: requirements shown without a verdict)</Text> : null}
             </Box>
+            {/* Last: a long hypothesis is what gets clipped on a small terminal, not the verdict. */}
+            {entry.hypothesis ? (
+              <Box marginTop={1} flexDirection="column">
+                <Wrapped runs={[{ text: 'Hypothesis ', style: roles.text.strong }, { text: entry.hypothesis.trim(), style: roles.text.emphasis }]} width={detailWidth} />
+              </Box>
+            ) : null}
+          </Box>
           </Box>
         ) : null}
       </Box>
@@ -156,7 +166,7 @@ function EntryRow({ entry, width, isSelected, isNext, hasDoctor }: { readonly en
   const meta = [entry.difficulty ?? '', entry.duration ?? '', entry.week !== undefined ? `wk${entry.week}` : ''].map((s, i) => fit(s, [7, 5, 5][i]!)).join('');
   const verdict = entry.error ? glyphs.check.missed : entry.runnable ? (entry.runnable.isRunnable ? glyphs.check.met : glyphs.check.missed) : hasDoctor ? '?' : ' ';
   const verdictRole = entry.error || (entry.runnable && !entry.runnable.isRunnable) ? roles.status.error : entry.runnable ? roles.status.ok : roles.text.muted;
-  const tag = isNext ? ' next up' : '';
+  const tag = isNext ? (width < 60 ? ' next' : ' next up') : '';
   const titleWidth = Math.max(10, width - 4 - meta.length - 2 - tag.length);
   const style = isSelected ? roles.highlight.selected : entry.error ? roles.text.muted : roles.text.primary;
   return (

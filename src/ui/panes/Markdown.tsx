@@ -3,14 +3,15 @@ import { useMemo } from 'react';
 import { parseMarkdown, type Span } from '../markdown';
 import { useLook } from '../hooks/use-look';
 import type { Theme } from '../theme/schema';
+import { Wrapped } from './Wrapped';
 
 function spanStyle(span: Span, theme: Theme) {
   const roles = theme.roles.text;
   return span.style === 'strong' ? roles.strong : span.style === 'emphasis' ? roles.emphasis : span.style === 'code' ? roles.code : roles.primary;
 }
 
-function Spans({ spans, theme }: { readonly spans: readonly Span[]; readonly theme: Theme }) {
-  return <>{spans.map((span, i) => <Text key={i} {...spanStyle(span, theme)}>{span.text}</Text>)}</>;
+function runsOf(spans: readonly Span[], theme: Theme, plain = theme.roles.text.primary) {
+  return spans.map((span) => ({ text: span.text, style: span.style === 'plain' ? plain : spanStyle(span, theme) }));
 }
 
 /** Props of the Markdown view. */
@@ -28,21 +29,20 @@ export function Markdown({ source, width }: MarkdownProps) {
       {blocks.map((block, i) => {
         switch (block.kind) {
           case 'heading':
-            return <Text key={i} {...theme.roles.text.heading}><Spans spans={block.spans} theme={theme} /></Text>;
+            return <Wrapped key={i} runs={runsOf(block.spans, theme, theme.roles.text.heading)} width={width} />;
           case 'paragraph':
-            return <Text key={i}><Spans spans={block.spans} theme={theme} /></Text>;
+            return <Wrapped key={i} runs={runsOf(block.spans, theme)} width={width} />;
           case 'item': {
             const marker = block.marker === '•' ? glyphs.bullet : block.marker;
             const indent = 2 * block.depth;
             return (
-              <Box key={i} paddingLeft={indent}>
-                <Text {...theme.roles.text.accent}>{marker} </Text>
-                <Box flexGrow={1} flexShrink={1}><Text><Spans spans={block.spans} theme={theme} /></Text></Box>
+              <Box key={i} paddingLeft={indent} flexDirection="column">
+                <Wrapped runs={runsOf(block.spans, theme)} width={width - indent} lead={{ text: `${marker} `, style: theme.roles.text.accent }} />
               </Box>
             );
           }
           case 'quote':
-            return <Text key={i} {...theme.roles.text.muted}>{glyphs.isUnicode ? '│ ' : '| '}<Spans spans={block.spans} theme={theme} /></Text>;
+            return <Wrapped key={i} runs={runsOf(block.spans, theme, theme.roles.text.muted)} width={width} lead={{ text: glyphs.isUnicode ? '│ ' : '| ', style: theme.roles.text.muted }} />;
           case 'code':
             return (
               <Box key={i} flexDirection="column" paddingLeft={2}>

@@ -7,6 +7,7 @@ import { useViewState } from '../hooks/use-view-state';
 import type { PaneRect } from '../layout';
 import { Markdown } from './Markdown';
 import { Pane } from './Pane';
+import { Wrapped } from './Wrapped';
 
 const selectRun = (s: ViewState) => s.run;
 const selectStep = (s: ViewState) => s.currentStep;
@@ -59,7 +60,7 @@ export function Notes({ rect, stepIndex }: NotesProps) {
       <Box flexDirection="column" width={width}>
         <Text {...roles.text.heading} wrap="truncate">{step.title}</Text>
         {step.phase === 'baseline' || step.phase === 'restore' ? (
-          <Text {...roles.text.muted}>Hypothesis: <Text {...roles.text.emphasis}>{run.scenario.hypothesis.trim()}</Text></Text>
+          <Wrapped runs={[{ text: 'Hypothesis: ', style: roles.text.muted }, { text: run.scenario.hypothesis.trim(), style: roles.text.emphasis }]} width={width} />
         ) : null}
         {step.notes ? <Box marginTop={1}><Markdown source={step.notes} width={width} /></Box> : null}
         {step.expect.length > 0 ? (
@@ -69,15 +70,12 @@ export function Notes({ rect, stepIndex }: NotesProps) {
               const check = statuses[i];
               const status = check?.status ?? 'pending';
               return (
-                <Box key={i}>
-                  <Text {...roles.check[status]}>{glyphs.check[status]} </Text>
-                  <Box flexShrink={1}>
-                    <Text>
-                      {expectation.text}
-                      {check?.observed ? <Text {...roles.text.muted}> ({check.observed})</Text> : null}
-                    </Text>
-                  </Box>
-                </Box>
+                <Wrapped
+                  key={i}
+                  lead={{ text: `${glyphs.check[status]} `, style: roles.check[status] }}
+                  runs={[{ text: expectation.text, style: roles.text.primary }, ...(check?.observed ? [{ text: ` (${check.observed})`, style: roles.text.muted }] : [])]}
+                  width={width}
+                />
               );
             })}
           </Box>
@@ -86,15 +84,12 @@ export function Notes({ rect, stepIndex }: NotesProps) {
           <Box flexDirection="column" marginTop={1}>
             <Text {...roles.text.strong}>Say</Text>
             {step.say.map((point, i) => (
-              <Box key={i}>
-                <Text {...roles.text.accent}>{glyphs.bullet} </Text>
-                <Box flexShrink={1}><Text {...roles.text.emphasis}>{point}</Text></Box>
-              </Box>
+              <Wrapped key={i} lead={{ text: `${glyphs.bullet} `, style: roles.text.accent }} runs={[{ text: point, style: roles.text.emphasis }]} width={width} />
             ))}
           </Box>
         ) : null}
         {step.student ? (
-          <Box marginTop={1}><Text><Text {...roles.text.strong}>Students: </Text>{step.student}</Text></Box>
+          <Box marginTop={1} flexDirection="column"><Wrapped runs={[{ text: 'Students: ', style: roles.text.strong }, { text: step.student, style: roles.text.primary }]} width={width} /></Box>
         ) : null}
       </Box>
     </Pane>
