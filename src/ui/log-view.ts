@@ -41,10 +41,57 @@ export function compileLogFilter(pattern: string): LogFilter | null {
   }
 }
 
+/** A line as the pane shows it: who said it, what, and when. */
+export interface ShownLine {
+  /** The service in the line's `[name]` prefix (a merged tail like the lab's), else the source. */
+  readonly label: string;
+  /** The text without that prefix and without a leading ISO-8601 timestamp (the t key shows time). */
+  readonly text: string;
+  /** Wall-clock ms: the source's own, else the timestamp taken off the text. */
+  readonly ts?: number;
+}
+
+const SERVICE_PREFIX = /^\[([A-Za-z0-9_.:-]{1,24})\] /;
+const ISO_TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+/;
+const shownCache = new WeakMap<LogLineView, ShownLine>();
+
+/**
+ * What the pane draws for a line (cached per line: the ring buffer's lines
+ * never change). At 80 columns `lab-logs [api-1] 2026-11-23T02:06:21.718Z`
+ * left no room for the message; `api-1` and the message say the same.
+ */
+export function shownLine(line: LogLineView): ShownLine {
+  let shown = shownCache.get(line);
+  if (shown) return shown;
+  let text = sanitize(line.text);
+  let label = line.source;
+  const service = SERVICE_PREFIX.exec(text);
+  if (service) {
+    label = service[1]!;
+    text = text.slice(service[0].length);
+  }
+  let ts = line.ts;
+  const stamp = ISO_TIMESTAMP.exec(text);
+  if (stamp) {
+    const parsed = Date.parse(stamp[1]!.replace(',', '.'));
+    if (Number.isFinite(parsed)) {
+      ts ??= parsed;
+      text = text.slice(stamp[0].length);
+    }
+  }
+  shown = { label, text, ...(ts !== undefined ? { ts } : {}) };
+  shownCache.set(line, shown);
+  return shown;
+}
+
 /** One row of the logs pane. */
 export interface LogRow {
   /** The line this row belongs to; continuation rows of a wrapped line share it. */
   readonly line: LogLineView;
+  /** Who said it (see shownLine). */
+  readonly label: string;
+  /** When, in wall-clock ms, if known. */
+  readonly ts?: number;
   readonly text: string;
   readonly isContinuation: boolean;
   readonly kind: LogKind;
@@ -86,13 +133,14 @@ export function selectLogWindow({ lines, height, width, isWrapped, filter, ancho
   let matched = 0;
   for (let i = end; i >= 0 && rows.length < height; i--) {
     const line = lines[i]!;
-    const text = sanitize(line.text);
+    const shown = shownLine(line);
+    const text = shown.text;
     if (filter && !filter.test(text)) continue;
     matched++;
     const kind = classifyLogLine(text);
     const parts = isWrapped ? hardWrap(text, width) : [text];
     for (let p = parts.length - 1; p >= 0 && rows.length < height; p--) {
-      rows.push({ line, text: parts[p]!, isContinuation: p > 0, kind });
+      rows.push({ line, label: shown.label, ...(shown.ts !== undefined ? { ts: shown.ts } : {}), text: parts[p]!, isContinuation: p > 0, kind });
     }
   }
   rows.reverse();

@@ -6,7 +6,7 @@ import { useLook } from '../hooks/use-look';
 import { useUiState } from '../hooks/use-ui-state';
 import { useViewState } from '../hooks/use-view-state';
 import type { PaneRect } from '../layout';
-import { compileLogFilter, formatTimestamp, selectLogWindow, sourceSlot, type LogKind } from '../log-view';
+import { compileLogFilter, formatTimestamp, selectLogWindow, shownLine, sourceSlot, type LogKind } from '../log-view';
 import type { Theme } from '../theme/schema';
 import { Pane } from './Pane';
 
@@ -36,7 +36,7 @@ export function Logs({ rect }: LogsProps) {
   const filter = useMemo(() => compileLogFilter(ui.filter), [ui.filter]);
   const isEditing = ui.draft !== null;
   const height = rect.height - 1 - (isEditing ? 1 : 0);
-  const sourceWidth = Math.min(14, logs.lines.reduce((m, l, i) => (i < logs.lines.length - 200 ? m : Math.max(m, l.source.length)), 0));
+  const sourceWidth = Math.min(14, logs.lines.reduce((m, l, i) => (i < logs.lines.length - 200 ? m : Math.max(m, shownLine(l).label.length)), 0));
   const timestampWidth = ui.hasTimestamps ? 13 : 0;
   const textWidth = Math.max(10, rect.width - sourceWidth - 1 - timestampWidth);
   const window = selectLogWindow({ lines: logs.lines, height, width: textWidth, isWrapped: ui.isWrapped, filter, anchor: ui.anchor });
@@ -55,9 +55,9 @@ export function Logs({ rect }: LogsProps) {
         <Text {...theme.roles.text.muted}>{ui.filter ? `No lines match /${ui.filter}/.` : 'No log lines yet.'}</Text>
       ) : null}
       {window.rows.map((row, i) => {
-        const sourceStyle = theme.roles.log.sources[sourceSlot(row.line.source, theme.roles.log.sources.length)]!;
-        const prefix = row.isContinuation ? ' '.repeat(sourceWidth + 1) : `${fit(row.line.source, sourceWidth, glyphs.ellipsis)} `;
-        const timestamp = ui.hasTimestamps ? (row.isContinuation ? ' '.repeat(13) : `${formatTimestamp(row.line.ts ?? startMs + row.line.t)} `) : '';
+        const sourceStyle = theme.roles.log.sources[sourceSlot(row.label, theme.roles.log.sources.length)]!;
+        const prefix = row.isContinuation ? ' '.repeat(sourceWidth + 1) : `${fit(row.label, sourceWidth, glyphs.ellipsis)} `;
+        const timestamp = ui.hasTimestamps ? (row.isContinuation ? ' '.repeat(13) : `${formatTimestamp(row.ts ?? startMs + row.line.t)} `) : '';
         return (
           <Text key={i} wrap="truncate">
             <Text {...sourceStyle}>{prefix}</Text>
