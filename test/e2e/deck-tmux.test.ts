@@ -111,7 +111,11 @@ describe.skipIf(!isTmuxInstalled)('the deck in tmux', () => {
 
   afterEach(async () => {
     // The test's own tmux server (-L): killing it touches no one else's sessions.
-    if (session) await run('tmux', ['-L', session, 'kill-server']).catch(() => undefined);
+    if (session) {
+      const socket = (await run('tmux', ['-L', session, 'display-message', '-p', '#{socket_path}']).catch(() => ({ stdout: '' }))).stdout.trim();
+      await run('tmux', ['-L', session, 'kill-server']).catch(() => undefined);
+      if (socket) rmSync(socket, { force: true });
+    }
     if (stateHome) {
       // Whatever the test left running (a failed assertion mid-run) goes down with the lab command itself.
       const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: stateHome };
