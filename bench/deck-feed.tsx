@@ -11,15 +11,16 @@ import { UNICODE_GLYPHS } from '../src/ui/theme/glyphs';
 import { parseTheme } from '../src/ui/theme/load';
 
 // The deck on a synthetic run, for the benchmarks (bench/deck.ts bundles it):
-//   node deck-feed.js RATE [STATS_FILE]
+//   node deck-feed.js RATE [STATS_FILE] [LIMIT]
 // feeds RATE log lines/s through the sources' line batcher, a latency sample a
 // second, and writes CPU, event-loop delay p99, RSS and lines fed to
-// STATS_FILE on SIGUSR2 (then starts a new measuring window).
+// STATS_FILE on SIGUSR2 (then starts a new measuring window). With LIMIT it
+// stops feeding after that many lines (the deck keeps running).
 
-const [rate = '0', statsFile] = process.argv.slice(2);
-feed(Number(rate), statsFile);
+const [rate = '0', statsFile, limit] = process.argv.slice(2);
+feed(Number(rate), statsFile, limit === undefined ? Infinity : Number(limit));
 
-function feed(rate: number, statsFile: string | undefined) {
+function feed(rate: number, statsFile: string | undefined, limit: number) {
   const themesDir = join(process.env.CHAOSDECK_ROOT ?? process.cwd(), 'themes');
   const theme = parseTheme('dark', readFileSync(join(themesDir, 'dark.yaml'), 'utf8'));
   const scenario = ScenarioSchema.parse({
@@ -49,7 +50,7 @@ function feed(rate: number, statsFile: string | undefined) {
       // once would block the loop for seconds and balloon memory (the RSS run
       // hung that way), so at most two ticks' worth is owed.
       owed = Math.min(owed + (rate * tickMs) / 1000, (2 * rate * tickMs) / 1000);
-      const count = Math.floor(owed);
+      const count = Math.min(Math.floor(owed), limit - total);
       owed -= count;
       for (let i = 0; i < count; i++) {
         total++;
@@ -72,6 +73,7 @@ function feed(rate: number, statsFile: string | undefined) {
       cpuPercent: ((used.user + used.system) / 1000 / (now - since)) * 100,
       loopDelayP99Ms: delay.percentile(99) / 1e6,
       rssMb: process.memoryUsage().rss / 1024 / 1024,
+      heapUsedMb: process.memoryUsage().heapUsed / 1024 / 1024,
       lines: total,
     };
     if (statsFile) writeFileSync(statsFile, JSON.stringify(stats));
