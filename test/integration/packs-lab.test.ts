@@ -51,4 +51,13 @@ describe('the lab pack on the real lab', () => {
     expect(finished?.pendingFaults, 'every fault restored').toBe(0);
     expect(code).toBe(expected === 'PASS' ? 0 : 1);
   }, 150_000);
+
+  it('recorded every learning-path verdict: chaosdeck learn shows the path complete', async () => {
+    const cli = spawnCli(['learn', '--json'], { env });
+    expect(await cli.exited, cli.stderr()).toBe(0);
+    const status = JSON.parse(cli.stdout()) as { position: { done: number; total: number; next?: unknown }; weeks: { scenarios: { state: string; lastVerdict: string }[] }[] };
+    expect(status.position).toMatchObject({ done: 10, total: 10 });
+    expect(status.position.next).toBeUndefined();
+    expect(status.weeks.flatMap((w) => w.scenarios.map((s) => s.lastVerdict))).toEqual(Array(10).fill('PASS'));
+  });
 });
