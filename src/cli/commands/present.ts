@@ -12,7 +12,8 @@ import type { HomeData, HomeEntry, LearningPosition, RunnableVerdict } from '../
 import { mountDeck } from '../../ui/render';
 import { Shell, type OpenedRun, type OpenRequest, type ShellProps } from '../../ui/Shell';
 import { glyphsFor } from '../../ui/theme/glyphs';
-import { chooseThemeName, loadTheme } from '../../ui/theme/load';
+import { loadThemeCached } from '../../ui/theme/cache';
+import { chooseThemeName } from '../../ui/theme/load';
 import { ExitCode, type CliArgs, type CliCommand, type CliIo } from '../command';
 import type { canRun } from './doctor';
 
@@ -167,7 +168,7 @@ export async function openDeck(io: CliIo, { start, values }: DeckOptions): Promi
   }
   let theme;
   try {
-    theme = await loadTheme(chooseThemeName(values.theme as string | undefined, io.env), builtinThemesDir());
+    theme = await loadThemeCached(chooseThemeName(values.theme as string | undefined, io.env), builtinThemesDir(), join(stateDir(io.env), 'cache'));
   } catch (error) {
     io.stderr.write(`chaosdeck: ${messageOf(error)}\n`);
     return ExitCode.usage;
