@@ -29,9 +29,12 @@ if (!hasKubectl) console.warn('skipping kubectl pack dry-runs: the `kubectl` bin
 
 interface Started { argv: string[]; isDryRun: boolean }
 
+/** A profile as parsed YAML, with the `drivers` block the tests patch. */
+type Profile = { drivers: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+
 /** Writes a copy of a pack's template profile with `patch` applied, returns its path. */
-function profileFrom(pack: string, dir: string, patch: (profile: Record<string, any>) => void): string {
-  const profile = parse(readFileSync(join(repoRoot, 'scenarios', pack, 'profiles', 'template.yaml'), 'utf8')) as Record<string, any>;
+function profileFrom(pack: string, dir: string, patch: (profile: Profile) => void): string {
+  const profile = parse(readFileSync(join(repoRoot, 'scenarios', pack, 'profiles', 'template.yaml'), 'utf8')) as Profile;
   patch(profile);
   const file = join(dir, `${pack}.yaml`);
   writeFileSync(file, stringify(profile));
