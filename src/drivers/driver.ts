@@ -54,6 +54,13 @@ export interface UndoSpec {
   readonly params: Readonly<Record<string, unknown>>;
   /** What the presenter reads: "start api-2 again". */
   readonly summary: string;
+  /**
+   * `fault` (the default) takes a fault away: restore, halt and the restore
+   * phase run it. `traffic` ends load the run generates in order to measure:
+   * it is no fault, so restoring faults keeps it and only the end of the run
+   * (or `chaosdeck restore`) stops it.
+   */
+  readonly kind?: 'fault' | 'traffic';
 }
 
 /** What applying or undoing an action produced. */

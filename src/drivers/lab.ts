@@ -230,7 +230,7 @@ async function prepare(action: Action, context: ActionContext): Promise<UndoSpec
     case 'memory':
       return { verb: 'memory', params: { service }, summary: `release the memory held by ${service}` };
     case 'load':
-      return { verb: 'stop-load', params: {}, summary: 'stop the load generator' };
+      return { verb: 'stop-load', params: {}, summary: 'stop the load generator', kind: 'traffic' };
     case 'latency':
     case 'loss':
     case 'partition': {

@@ -200,7 +200,7 @@ function registerUndo(deps: ActionDeps, actionId: string, driver: Driver, target
     createdAt: new Date().toISOString(),
   };
   deps.journal.append(entry);
-  deps.bus.emit({ type: 'rollback.registered', undoId: entry.undoId, actionId, summary: undo.summary });
+  deps.bus.emit({ type: 'rollback.registered', undoId: entry.undoId, actionId, summary: undo.summary, isFault: undo.kind !== 'traffic' });
 }
 
 /** Runs one journaled undo; true when it succeeded. Never throws. */

@@ -109,6 +109,8 @@ const RollbackRegistered = z.object({
   undoId: z.string(),
   actionId: z.string(),
   summary: z.string(),
+  /** False for generated traffic, which is not counted or restored as a fault. */
+  isFault: z.boolean().default(true),
 });
 
 const RollbackStarted = z.object({

@@ -144,6 +144,7 @@ function reduceEvent(state: ViewState, e: DeckEvent): ViewState {
         ...c, exitCode: e.exitCode, signal: e.signal, durationMs: e.durationMs, isTimedOut: e.isTimedOut, isCanceled: e.isCanceled, isRunning: false,
       }));
     case 'rollback.registered':
+      if (!e.isFault) return state;
       return {
         ...state,
         pendingFaults: [...state.pendingFaults, { undoId: e.undoId, actionId: e.actionId, summary: e.summary, t: e.t }],

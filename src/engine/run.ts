@@ -85,7 +85,7 @@ export function startRun(options: RunOptions): Run {
   let busy: Promise<void> | null = null;
   let stepAbort = new AbortController();
   let waitAbort = new AbortController();
-  let restoring: Promise<boolean> | null = null;
+  let restoreChain: Promise<unknown> = Promise.resolve();
   let rollbackActionsDone = false;
   let steadyBefore: Promise<boolean> | null = null;
   let steadyAfter: Promise<boolean> | null = null;
@@ -158,34 +158,38 @@ export function startRun(options: RunOptions): Run {
 
   // ---- restore ----------------------------------------------------------
 
-  async function restoreAll(withRollbacks = true): Promise<boolean> {
-    if (restoring) return restoring;
-    restoring = (async () => {
-      const signal = new AbortController().signal;
-      let isOk = true;
-      for (const entry of journal.pending().reverse()) {
-        const result = await runUndo(deps, entry, signal);
-        if (result.isOk) journal.markDone(entry.undoId);
-        else isOk = false;
-      }
-      if (withRollbacks && !rollbackActionsDone && scenario.rollback.length > 0 && mode !== 'rehearse') {
-        rollbackActionsDone = true;
-        for (const action of scenario.rollback) {
-          if (action.verb === 'wait') {
-            await sleep(durationMs(action.duration) * pace, runAbort.signal);
-            continue;
-          }
-          const result = await executeAction(deps, action, { step: null, signal, isRollback: true });
-          if (!result.isOk && !action.allowFailure) isOk = false;
-        }
-      }
-      return isOk;
-    })();
-    try {
-      return await restoring;
-    } finally {
-      restoring = null;
+  /**
+   * Runs the pending undos newest first, then (once) the scenario's rollback
+   * actions. Restores never overlap: each waits for the one before. Generated
+   * traffic is stopped only at the end of the run (`isEnd`), never by restoring faults.
+   */
+  function restoreAll({ withRollbacks = true, isEnd = false } = {}): Promise<boolean> {
+    const next = restoreChain.then(() => restoreNow(withRollbacks, isEnd));
+    restoreChain = next.catch(() => false);
+    return next;
+  }
+
+  async function restoreNow(withRollbacks: boolean, isEnd: boolean): Promise<boolean> {
+    const signal = new AbortController().signal;
+    let isOk = true;
+    for (const entry of journal.pending().reverse()) {
+      if (!isEnd && entry.undo.kind === 'traffic') continue;
+      const result = await runUndo(deps, entry, signal);
+      if (result.isOk) journal.markDone(entry.undoId);
+      else isOk = false;
     }
+    if (withRollbacks && !rollbackActionsDone && scenario.rollback.length > 0 && mode !== 'rehearse') {
+      rollbackActionsDone = true;
+      for (const action of scenario.rollback) {
+        if (action.verb === 'wait') {
+          await sleep(durationMs(action.duration) * pace, runAbort.signal);
+          continue;
+        }
+        const result = await executeAction(deps, action, { step: null, signal, isRollback: true });
+        if (!result.isOk && !action.allowFailure) isOk = false;
+      }
+    }
+    return isOk;
   }
 
   // ---- steps ------------------------------------------------------------
@@ -221,7 +225,7 @@ export function startRun(options: RunOptions): Run {
     }
     if (step.phase === 'restore') {
       const isDeviated = await concludeMethod();
-      if (rollbackStrategy !== 'never') await restoreAll(strategies.shouldPlayRollbacks(isFailed ? 'failed' : 'completed', isDeviated));
+      if (rollbackStrategy !== 'never') await restoreAll({ withRollbacks: strategies.shouldPlayRollbacks(isFailed ? 'failed' : 'completed', isDeviated) });
     }
     let isOk = true;
     const background: Promise<unknown>[] = [];
@@ -289,7 +293,7 @@ export function startRun(options: RunOptions): Run {
       let isDeviated = requested === 'completed' || concluded ? await concludeMethod() : (await during?.stop(), false);
       let status: RunOutcome['status'] = requested !== 'completed' ? requested : isFailed ? 'failed' : 'completed';
       const isRestored = rollbackStrategy !== 'never'
-        ? await restoreAll(strategies.shouldPlayRollbacks(status, isDeviated))
+        ? await restoreAll({ withRollbacks: strategies.shouldPlayRollbacks(status, isDeviated), isEnd: true })
         : journal.pending().length === 0;
       if (!isDeviationFirst && requested === 'completed' && !isFailed && !isGateFailed) isDeviated = !(await afterCheck());
       runAbort.abort();

@@ -53,7 +53,7 @@ export function sampleRun(): DeckEvent[] {
     { t: 9_500, type: 'step.finished', index: 0, status: 'done' },
     { t: 10_000, type: 'step.entered', index: 1, phase: 'inject' },
     { t: 10_010, type: 'action.started', actionId: 'a1', step: 1, target: 'cache', verb: 'stop', driver: 'lab', summary: 'stop cache', isProbe: false },
-    { t: 10_020, type: 'rollback.registered', undoId: 'u1', actionId: 'a1', summary: 'start cache' },
+    { t: 10_020, type: 'rollback.registered', undoId: 'u1', actionId: 'a1', summary: 'start cache', isFault: true },
     { t: 10_030, type: 'command.started', actionId: 'a1', commandId: 'c1', argv: ['lab', 'stop', 'cache'], display: 'lab stop cache', isShell: false, isDryRun: false },
     { t: 10_040, type: 'command.output', commandId: 'c1', stream: 'stdout', lines: ['cache stopped'] },
     { t: 10_250, type: 'command.finished', commandId: 'c1', exitCode: 0, signal: null, durationMs: 220, isTimedOut: false, isCanceled: false },

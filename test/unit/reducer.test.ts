@@ -17,9 +17,9 @@ describe('reducer', () => {
     ['step.entered makes one step current', [{ type: 'step.entered', t: 1, index: 1, phase: 'inject' }], (s) => [s.currentStep, s.phase, s.steps[1]!.progress], [1, 'inject', 'current']],
     ['going back leaves the later step pending', [{ type: 'step.entered', t: 1, index: 1, phase: 'inject' }, { type: 'step.entered', t: 2, index: 0, phase: 'baseline' }], (s) => s.steps.map((x) => x.progress), ['current', 'pending', 'pending']],
     ['step.finished records the outcome', [{ type: 'step.finished', t: 1, index: 0, status: 'failed' }], (s) => s.steps[0]!.progress, 'failed'],
-    ['a registered undo is a pending fault and an inject marker', [{ type: 'rollback.registered', t: 5, undoId: 'u1', actionId: 'a1', summary: 'start api-2' }], (s) => [s.pendingFaults.length, s.markers[0]?.kind], [1, 'inject']],
-    ['a finished undo clears the fault and marks the restore', [{ type: 'rollback.registered', t: 5, undoId: 'u1', actionId: 'a1', summary: 's' }, { type: 'rollback.finished', t: 9, undoId: 'u1', isOk: true }], (s) => [s.pendingFaults.length, s.markers.map((m) => m.kind)], [0, ['inject', 'restore']]],
-    ['a failed undo keeps the fault', [{ type: 'rollback.registered', t: 5, undoId: 'u1', actionId: 'a1', summary: 's' }, { type: 'rollback.finished', t: 9, undoId: 'u1', isOk: false, error: 'x' }], (s) => s.pendingFaults.length, 1],
+    ['a registered undo is a pending fault and an inject marker', [{ type: 'rollback.registered', t: 5, undoId: 'u1', actionId: 'a1', summary: 'start api-2', isFault: true }], (s) => [s.pendingFaults.length, s.markers[0]?.kind], [1, 'inject']],
+    ['a finished undo clears the fault and marks the restore', [{ type: 'rollback.registered', t: 5, undoId: 'u1', actionId: 'a1', summary: 's', isFault: true }, { type: 'rollback.finished', t: 9, undoId: 'u1', isOk: true }], (s) => [s.pendingFaults.length, s.markers.map((m) => m.kind)], [0, ['inject', 'restore']]],
+    ['a failed undo keeps the fault', [{ type: 'rollback.registered', t: 5, undoId: 'u1', actionId: 'a1', summary: 's', isFault: true }, { type: 'rollback.finished', t: 9, undoId: 'u1', isOk: false, error: 'x' }], (s) => s.pendingFaults.length, 1],
     ['commands nest under their action with output and exit', [
       { type: 'action.started', t: 1, actionId: 'a1', step: 1, target: 'api', verb: 'stop', driver: 'lab', summary: 'stop api', isProbe: false },
       { type: 'command.started', t: 1, actionId: 'a1', commandId: 'c1', argv: ['x'], display: 'x', isShell: false, isDryRun: false },

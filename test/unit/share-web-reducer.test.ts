@@ -19,7 +19,7 @@ describe('web/reducer.js', () => {
     const events: DeckEvent[] = [
       { type: 'run.started', t: 0, runId: 'r', scenario, environment: { name: 'lab', isLab: true }, mode: 'live', isAuto: false, startedAt: '2026-11-23T00:00:00Z' },
       { type: 'step.entered', t: 1, index: 1, phase: 'inject' },
-      { type: 'rollback.registered', t: 2, undoId: 'u', actionId: 'a', summary: 'start api-2' },
+      { type: 'rollback.registered', t: 2, undoId: 'u', actionId: 'a', summary: 'start api-2', isFault: true },
       { type: 'breaker', t: 2, source: 'lab', name: 'backendCB', state: 'CLOSED' },
       { type: 'breaker', t: 3, source: 'lab', name: 'backendCB', state: 'OPEN', failureRate: 75 },
       { type: 'latency', t: 3, source: 'load', p50: 4, p95: 9, p99: 12, rps: 50, errorRate: 0.1 },

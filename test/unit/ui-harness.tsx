@@ -154,7 +154,7 @@ export function injectedRun(): DeckEvent[] {
     { type: 'command.output', commandId: 'c1', stream: 'stdout', lines: ['{"ok":true,"state":"stopped"}'] },
     { type: 'command.finished', commandId: 'c1', exitCode: 0, signal: null, durationMs: 42, isTimedOut: false, isCanceled: false },
     { type: 'action.finished', actionId: 'a1', status: 'ok', durationMs: 45 },
-    { type: 'rollback.registered', undoId: 'u1', actionId: 'a1', summary: 'start api-2' },
+    { type: 'rollback.registered', undoId: 'u1', actionId: 'a1', summary: 'start api-2', isFault: true },
     { type: 'status', source: 'lab', targets: [{ name: 'api-2', state: 'stopped', isReady: false, restarts: 0 }] },
     { type: 'breaker', source: 'lab', name: 'backendCB', state: 'OPEN', failureRate: 62.5 },
     { type: 'check', checkId: 'c1', kind: 'expect', step: 1, label: 'api-2 is down', status: 'met', observed: 'stopped' },
