@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { isDeckError } from '../engine/errors';
-import { InputError } from '../scenario/load';
 import { ExitCode, type CliCommand, type CliIo } from './command';
 import { commandEntries } from './commands/index';
 import { VERSION } from './version';
@@ -8,6 +7,9 @@ import { VERSION } from './version';
 // The entry point: finds the subcommand, parses its options, prints help and
 // version, and turns errors into a message and an exit code — never a stack,
 // unless --debug.
+
+// These load the run hooks themselves, after drawing their first frame.
+const DECK_COMMANDS = new Set(['home', 'present']);
 
 const INPUT_CODES = new Set(['SCENARIO_INVALID', 'ENVIRONMENT_INVALID', 'FILE_NOT_FOUND', 'USAGE', 'DRIVER_UNKNOWN', 'DRIVER_VERB_UNSUPPORTED', 'RECORDING_INVALID']);
 
@@ -85,10 +87,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   try {
     // Recorder, reporter, share server, importers: registered before any run or load.
-    await import('./hooks-setup');
+    // The deck registers them when it opens a run, after its first frame.
+    if (!DECK_COMMANDS.has(command.name)) await import('./hooks-setup');
     return await command.run({ values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals }, io);
   } catch (error) {
-    if (error instanceof InputError) {
+    // A scenario or profile that does not load: its message is already `file:line:column: …` lines.
+    if (isDeckError(error, 'SCENARIO_INVALID') || isDeckError(error, 'ENVIRONMENT_INVALID')) {
       io.stderr.write(`${error.message}\n`);
       return ExitCode.usage;
     }

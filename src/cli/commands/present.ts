@@ -13,7 +13,7 @@ import { mountDeck } from '../../ui/render';
 import { Shell, type OpenedRun, type OpenRequest, type ShellProps } from '../../ui/Shell';
 import { glyphsFor } from '../../ui/theme/glyphs';
 import { loadThemeCached } from '../../ui/theme/cache';
-import { chooseThemeName } from '../../ui/theme/load';
+import { chooseThemeName } from '../../ui/theme/choose';
 import { ExitCode, type CliArgs, type CliCommand, type CliIo } from '../command';
 import type { canRun } from './doctor';
 
@@ -178,7 +178,7 @@ export async function openDeck(io: CliIo, { start, values }: DeckOptions): Promi
   let current: OpenedRun | null = null;
   const openRun = async (request: OpenRequest, onProgress: (text: string) => void): Promise<OpenedRun> => {
     const [{ createViewStore }, { extraRunSinks }, { openSession }, { durationMs }] = await Promise.all([
-      import('../../engine/store'), import('../run-hooks'), import('../session'), import('../../scenario/duration'),
+      import('../../engine/store'), import('../run-hooks'), import('../session'), import('../../scenario/duration'), import('../hooks-setup'),
     ]);
     const store = createViewStore();
     const confirm = createConfirmBridge();

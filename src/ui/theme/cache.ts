@@ -2,8 +2,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTheme } from './load';
 import type { Theme } from './schema';
+
+// The YAML parser and the schema load only on a miss: a hit costs no more than reading JSON.
+const loadTheme = async (name: string, themesDir: string): Promise<Theme> => (await import('./load')).loadTheme(name, themesDir);
 
 // The deck's first frame waits for its theme, and parsing the YAML and
 // validating it with zod costs 25–90 ms on a cold process here (more than a

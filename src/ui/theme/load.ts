@@ -6,19 +6,7 @@ import { resolveTheme, ThemeFileSchema, type Theme } from './schema';
 
 // Themes live in themes/*.yaml next to the package; the CLI says where that is.
 
-/** The theme used when nothing asks for another. */
-export const DEFAULT_THEME = 'dark';
-
-/**
- * Picks a theme name: `--theme` wins, then NO_COLOR (https://no-color.org)
- * forces mono, then CHAOSDECK_THEME, then the default.
- */
-export function chooseThemeName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  if (flag) return flag;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 'mono';
-  if (env.CHAOSDECK_THEME) return env.CHAOSDECK_THEME;
-  return DEFAULT_THEME;
-}
+export { chooseThemeName, DEFAULT_THEME } from './choose';
 
 /** Validates one theme's YAML text; a bad file is a USAGE error naming the file and each problem. */
 export function parseTheme(file: string, text: string): Theme {
