@@ -12,6 +12,8 @@ export interface RunHookInput {
   readonly io: CliIo;
   readonly values: Readonly<Record<string, unknown>>;
   readonly scenarioRef: string;
+  /** True when the full-screen deck hosts the run: hooks draw nothing on the terminal themselves. */
+  readonly isDeck?: boolean;
 }
 
 /** What a factory returns: sinks to add and a close hook called with the outcome. */

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { createTicker } from './clock';
 import { TickerContext } from './hooks/use-now';
 import type { RunOutcome } from '../engine/controller';
@@ -24,6 +24,7 @@ import { Latency } from './panes/Latency';
 import { Logs } from './panes/Logs';
 import { Notes } from './panes/Notes';
 import { Banners, bannerRows, ConfirmDialog, DialogFrame, HelpOverlay, TooSmall } from './panes/Overlays';
+import { ShareOverlay } from './panes/ShareOverlay';
 import { Status } from './panes/Status';
 import { Steps } from './panes/Steps';
 import { useLook } from './hooks/use-look';
@@ -120,7 +121,11 @@ function Deck({ run, confirm, screenHandlers, onExit }: AppProps) {
     if (actions.current().quitting && interrupts.current >= FORCE_QUIT_PRESSES) exit(null);
     else quit('interrupt');
   };
-  const buildLayers = (state: UiState) => buildDeckLayers(state, { actions, controller, confirm, store: run.store, screenHandlers, logsPage: logsHeight, quit, interrupt });
+  const buildLayers = (state: UiState) => buildDeckLayers(state, { actions, controller, confirm, store: run.store, isShared: Boolean(run.share), screenHandlers, logsPage: logsHeight, quit, interrupt });
+  // A shared run opens on how to join, so the room can scan the code while the presenter starts.
+  useEffect(() => {
+    if (run.share) actions.openDialog({ kind: 'share' });
+  }, [run.share, actions]);
   useKeyLayers(() => buildLayers(actions.current()), { isReadOnly: mode.isReadOnly });
   const layers = buildLayers(ui);
   const screenBindings = activeBindings(layers.slice(-2), { isReadOnly: mode.isReadOnly });
@@ -133,6 +138,7 @@ function Deck({ run, confirm, screenHandlers, onExit }: AppProps) {
   else if (request) body = <ConfirmDialog width={layout.width} height={bodyHeight} question={request.question} />;
   else if (ui.dialog?.kind === 'quit') body = <ConfirmDialog width={layout.width} height={bodyHeight} title="Quit" question={`${ui.dialog.pendingFaults} fault${ui.dialog.pendingFaults === 1 ? ' is' : 's are'} still injected. Restore everything and quit?`} />;
   else if (ui.dialog?.kind === 'help') body = <HelpOverlay width={layout.width} height={bodyHeight} bindings={screenBindings} />;
+  else if (ui.dialog?.kind === 'share' && run.share) body = <ShareOverlay info={run.share} width={layout.width} height={bodyHeight} />;
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height}>
       <Header width={layout.width} mode={mode} />

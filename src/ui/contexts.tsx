@@ -4,6 +4,7 @@ import type { ViewStore } from '../engine/store';
 import type { LogLineView } from '../engine/view-state';
 import type { PaneId } from './keymap';
 import { initialUiState, reduceUi, type Dialog, type UiAction, type UiState } from './ui-state';
+import type { ShareOverlayInfo } from './panes/ShareOverlay';
 
 // Two small contexts for the deck's own state (gemini-cli's split): one holds
 // UI state and changes often; the other holds the actions and never changes,
@@ -32,6 +33,8 @@ export interface RunBinding {
   readonly mode?: DeckMode;
   /** Hides presenter-only content (talking points) for projecting. */
   readonly isAudience: boolean;
+  /** How followers join, when the run is shared (`--share`): shown at the start and on `j`. */
+  readonly share?: ShareOverlayInfo | null;
 }
 
 export const RunContext = createContext<RunBinding | null>(null);

@@ -16,6 +16,8 @@ export interface DeckKeyContext {
   readonly controller?: RunController;
   readonly confirm?: ConfirmBridge;
   readonly store: ViewStore;
+  /** True when followers can join (the run is shared): `j` shows how. */
+  readonly isShared?: boolean;
   /** Replay's and follow's own screen handlers; they win over the deck's. */
   readonly screenHandlers?: Partial<Record<CommandId, CommandHandler>>;
   /** Lines a page-up moves in the logs. */
@@ -49,6 +51,7 @@ function modalLayer(ui: UiState, context: DeckKeyContext): KeyLayer | null {
   }
   if (ui.dialog?.kind === 'quit') return { id: 'quit', isExclusive: true, handlers: { 'modal.yes': consume(() => context.quit('quit')), 'modal.no': consume(actions.closeDialog) } };
   if (ui.dialog?.kind === 'help') return { id: 'help', isExclusive: true, handlers: { 'ui.close': consume(actions.closeDialog) } };
+  if (ui.dialog?.kind === 'share') return { id: 'share', isExclusive: true, handlers: { 'ui.close': consume(actions.closeDialog), 'ui.share': consume(actions.closeDialog) } };
   if (ui.logs.draft !== null) {
     const draft = ui.logs.draft;
     return {
@@ -117,6 +120,7 @@ export function buildDeckLayers(ui: UiState, context: DeckKeyContext): KeyLayer[
         else context.quit('quit');
       }),
       'ui.help': consume(() => actions.openDialog({ kind: 'help' })),
+      ...(context.isShared ? { 'ui.share': consume(() => actions.openDialog({ kind: 'share' })) } : {}),
     },
   });
   return layers;

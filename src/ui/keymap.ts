@@ -17,7 +17,7 @@ export const PANE_TITLES: Readonly<Record<PaneId, string>> = {
 /** Every command a key can trigger. */
 export type CommandId =
   | 'deck.next' | 'deck.back' | 'deck.run' | 'deck.restore' | 'deck.halt' | 'deck.quit' | 'deck.interrupt'
-  | 'ui.help' | 'ui.close' | 'ui.focusNext' | 'ui.focusPrevious' | `ui.focus.${PaneId}` | 'ui.zoom'
+  | 'ui.help' | 'ui.share' | 'ui.close' | 'ui.focusNext' | 'ui.focusPrevious' | `ui.focus.${PaneId}` | 'ui.zoom'
   | 'logs.follow' | 'logs.wrap' | 'logs.timestamps' | 'logs.filter' | 'logs.clearFilter'
   | 'logs.up' | 'logs.down' | 'logs.pageUp' | 'logs.pageDown'
   | 'modal.yes' | 'modal.no'
@@ -58,6 +58,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   ...PANE_IDS.map((pane, i) => bind(`ui.focus.${pane}`, [String(i + 1)], `focus ${PANE_TITLES[pane]}`, 'View', { isVisible: false })),
   bind('ui.zoom', ['f'], 'zoom pane', 'View'),
   bind('ui.help', ['?'], 'help', 'View'),
+  bind('ui.share', ['j'], 'how to join', 'View'),
   bind('ui.close', ['esc', '?', 'q', 'enter'], 'close', 'Dialog'),
   bind('logs.follow', ['s'], 'follow / pause', 'Logs'),
   bind('logs.wrap', ['w'], 'wrap', 'Logs', { isVisible: false }),

@@ -19,7 +19,7 @@ export interface LogsUiState {
 }
 
 /** The dialog on top, if any. */
-export type Dialog = { readonly kind: 'help' } | { readonly kind: 'quit'; readonly pendingFaults: number } | null;
+export type Dialog = { readonly kind: 'help' } | { readonly kind: 'share' } | { readonly kind: 'quit'; readonly pendingFaults: number } | null;
 
 /** The deck's own state. */
 export interface UiState {

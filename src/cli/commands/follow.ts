@@ -11,6 +11,7 @@ import { palette, shouldColor } from '../colors';
 import { ExitCode, type CliCommand, type CliIo } from '../command';
 import { createTimelinePrinter } from '../timeline';
 import { builtinThemesDir } from './present';
+import { stateDir } from '../../engine/state-dir';
 
 // `chaosdeck follow URL --token T`: a student's read-only deck, fed by a
 // presenter's share; `--notes` with the presenter token is the presenter's
@@ -74,7 +75,7 @@ export const followCommand: CliCommand = {
   },
   optionHelp: {
     token: 'the token the deck shows (default: the ?token= in the URL)',
-    notes: 'the presenter-notes view; needs the presenter token',
+    notes: 'the presenter-notes view; needs the presenter token (read from the state directory when the deck runs on this machine)',
     theme: 'dark | light | high-contrast | mono',
     json: 'print the snapshot and each event as JSON lines instead of drawing the deck',
   },
@@ -92,7 +93,11 @@ export const followCommand: CliCommand = {
       io.stderr.write(`chaosdeck follow: ${(error as Error).message}\n`);
       return ExitCode.usage;
     }
-    const token = typeof args.values.token === 'string' ? args.values.token : urlToken;
+    // The presenter's own deck keeps its presenter token in the state directory, never on screen.
+    const localPresenterToken = args.values.notes === true && typeof args.values.token !== 'string'
+      ? (await import('../../share/presenter-file')).readPresenterToken(stateDir(io.env), base)
+      : null;
+    const token = typeof args.values.token === 'string' ? args.values.token : localPresenterToken ?? urlToken;
     if (!token) {
       io.stderr.write('chaosdeck follow: a token is required: --token TOKEN, or the URL with ?token=\n');
       return ExitCode.usage;

@@ -182,7 +182,7 @@ export async function openDeck(io: CliIo, { start, values }: DeckOptions): Promi
     ]);
     const store = createViewStore();
     const confirm = createConfirmBridge();
-    const extras = await extraRunSinks({ io, values, scenarioRef: request.scenario });
+    const extras = await extraRunSinks({ io, values, scenarioRef: request.scenario, isDeck: true });
     const session = await openSession({
       scenario: request.scenario,
       env: request.profile ?? (values.env as string | undefined),
@@ -198,9 +198,10 @@ export async function openDeck(io: CliIo, { start, values }: DeckOptions): Promi
       rollbackStrategy: values['rollback-strategy'] as never,
       expectTimeoutMs: values['expect-timeout'] ? durationMs(String(values['expect-timeout']) as `${number}s`) : undefined,
     });
+    const share = values.share === true ? (await import('../../share/share-info')).currentShareInfo() : null;
     let closing: Promise<RunOutcome> | null = null;
     const opened: OpenedRun = {
-      binding: { store, controller: session.run.controller },
+      binding: { store, controller: session.run.controller, share },
       confirm,
       close: () => {
         closing ??= (async () => {

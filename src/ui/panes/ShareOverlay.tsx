@@ -31,7 +31,8 @@ export function ShareOverlay({ info, width, height }: ShareOverlayProps) {
   const { theme, glyphs } = useLook();
   const qr = (theme.isMono ? info.qrPlain : info.qr).split('\n');
   const qrWidth = Math.max(...qr.map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').length)); // eslint-disable-line no-control-regex
-  const boxWidth = Math.min(width - 2, Math.max(info.url.length, qrWidth) + 4);
+  const notes = `Your notes, on this machine: chaosdeck follow ${new URL('/', info.url).href} --notes`;
+  const boxWidth = Math.min(width - 2, Math.max(info.url.length, qrWidth, notes.length) + 4);
   const hasRoomForQr = qr.length + 8 <= height && qrWidth + 4 <= width;
   return (
     <Box width={width} height={height} alignItems="center" justifyContent="center">
@@ -41,6 +42,7 @@ export function ShareOverlay({ info, width, height }: ShareOverlayProps) {
         <Text>token: <Text {...theme.roles.text.strong}>{info.token}</Text></Text>
         {hasRoomForQr ? <Box flexDirection="column" marginTop={1}>{qr.map((line, i) => <Text key={i}>{line}</Text>)}</Box> : null}
         {info.isLoopback ? <Text {...theme.roles.text.muted}>Only this machine can follow; --bind 0.0.0.0:PORT shares with the room.</Text> : null}
+        <Text {...theme.roles.text.muted} wrap="truncate-middle">{notes}</Text>
       </Box>
     </Box>
   );
