@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { createElement } from 'react';
 import type { RunOutcome } from '../../engine/controller';
 import { isDeckError, messageOf } from '../../engine/errors';
-import type { RunMode } from '../../engine/events';
 import { stateDir } from '../../engine/state-dir';
 import type { CatalogEntry } from '../../scenario/catalog';
 import { createConfirmBridge } from '../../ui/confirm-bridge';
@@ -15,6 +14,7 @@ import { glyphsFor } from '../../ui/theme/glyphs';
 import { loadThemeCached } from '../../ui/theme/cache';
 import { chooseThemeName } from '../../ui/theme/choose';
 import { ExitCode, type CliArgs, type CliCommand, type CliIo } from '../command';
+import { modeOf, runOptionHelp, runOptions } from '../run-options';
 import type { canRun } from './doctor';
 
 // `chaosdeck present <scenario>` opens the full-screen deck on one scenario;
@@ -25,32 +25,9 @@ import type { canRun } from './doctor';
 // execa, ssh2, the catalog's YAML and schemas, doctor) is imported when it is
 // first used, so the deck appears before any of it has been compiled.
 
-/**
- * Options of `present` (and of the home screen, which opens runs the same
- * way): `chaosdeck run`'s, written out here because importing run.ts would
- * load the engine and every driver before the first frame (a test keeps the
- * two tables in step), plus the deck's own.
- */
+/** Options of `present` (and of the home screen, which opens runs the same way): `run`'s plus the deck's own. */
 export const presentOptions = {
-  env: { type: 'string', short: 'e' },
-  auto: { type: 'boolean' },
-  headless: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  rehearse: { type: 'boolean' },
-  json: { type: 'boolean' },
-  logs: { type: 'boolean' },
-  pace: { type: 'string' },
-  'no-record': { type: 'boolean' },
-  record: { type: 'string' },
-  report: { type: 'string' },
-  journal: { type: 'string' },
-  yes: { type: 'boolean', short: 'y' },
-  'hypothesis-strategy': { type: 'string' },
-  'rollback-strategy': { type: 'string' },
-  'skip-unsupported': { type: 'boolean' },
-  'expect-timeout': { type: 'string' },
-  share: { type: 'boolean' },
-  bind: { type: 'string' },
+  ...runOptions,
   audience: { type: 'boolean' },
   theme: { type: 'string' },
 } as const;
@@ -64,11 +41,6 @@ export function builtinThemesDir(): string {
   return resolve(here, '..', 'themes');
 }
 
-function modeOf(values: CliArgs['values']): RunMode {
-  if (values['dry-run']) return 'dry-run';
-  if (values.rehearse) return 'rehearse';
-  return 'live';
-}
 
 /** Doctor's verdict on a scenario's requirements, as the home screen shows it. */
 export type RunnableCheck = (requirements: Parameters<typeof canRun>[0]) => RunnableVerdict;
@@ -273,14 +245,11 @@ export function runHome(io: CliIo, args: CliArgs): Promise<number> {
 }
 
 const OPTION_HELP = {
-  env: 'environment profile: a file, or a profile name in the scenario\'s pack (default: the pack\'s own)',
+  ...runOptionHelp,
   audience: 'hide presenter-only content (talking points) for projecting',
   theme: 'dark | light | high-contrast | mono (default: CHAOSDECK_THEME, mono with NO_COLOR, else dark)',
-  'dry-run': 'show every command exactly; run none',
-  rehearse: 'run probes and sources, but no action that changes anything',
-  auto: 'advance through every step by itself',
   yes: 'answer yes to confirmations instead of asking in the deck',
-  pace: 'multiply every wait by this factor (0.25 = four times faster)',
+  share: 'let followers join: the deck shows the URL, token and a QR code (j shows them again)',
 };
 
 export const presentCommand: CliCommand = {

@@ -1,12 +1,13 @@
 import { createInterface } from 'node:readline';
 import type { RunController, RunOutcome } from '../../engine/controller';
-import type { EventSink, RunMode } from '../../engine/events';
+import type { EventSink } from '../../engine/events';
 import { unsupportedRefusalFor } from '../../scenario/ctk/unsupported';
 import { durationMs } from '../../scenario/duration';
 import { palette, shouldColor } from '../colors';
 import { ExitCode, type CliCommand, type CliIo } from '../command';
 import { extraRunSinks } from '../run-hooks';
 import { openSession } from '../session';
+import { modeOf, runOptionHelp, runOptions } from '../run-options';
 import { installSignalHandlers } from '../signals';
 import { createTimelinePrinter } from '../timeline';
 
@@ -16,11 +17,6 @@ import { createTimelinePrinter } from '../timeline';
 
 const HELP_KEYS = 'enter: run step · n: next · b: back · r: restore · !: halt · q: quit';
 
-function modeOf(values: Record<string, unknown>): RunMode {
-  if (values['dry-run']) return 'dry-run';
-  if (values.rehearse) return 'rehearse';
-  return 'live';
-}
 
 function presenterInput(io: CliIo, controller: RunController, write: (text: string) => void): () => void {
   const rl = createInterface({ input: io.stdin, terminal: false });
@@ -39,27 +35,6 @@ function presenterInput(io: CliIo, controller: RunController, write: (text: stri
   return () => rl.close();
 }
 
-/** Options shared by `run` and `present`. */
-export const runOptions = {
-  env: { type: 'string', short: 'e' },
-  auto: { type: 'boolean' },
-  headless: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  rehearse: { type: 'boolean' },
-  json: { type: 'boolean' },
-  logs: { type: 'boolean' },
-  pace: { type: 'string' },
-  'no-record': { type: 'boolean' },
-  record: { type: 'string' },
-  report: { type: 'string' },
-  journal: { type: 'string' },
-  yes: { type: 'boolean', short: 'y' },
-  'hypothesis-strategy': { type: 'string' },
-  'rollback-strategy': { type: 'string' },
-  'skip-unsupported': { type: 'boolean' },
-  'expect-timeout': { type: 'string' },
-  share: { type: 'boolean' }, bind: { type: 'string' },
-} as const;
 
 export const runCommand: CliCommand = {
   name: 'run',
@@ -69,27 +44,7 @@ export const runCommand: CliCommand = {
     + `(${HELP_KEYS}). Exit codes: 0 hypothesis held, 1 failed or deviated,\n`
     + '2 bad input, 3 aborted or interrupted, 4 restore incomplete.',
   options: runOptions,
-  optionHelp: {
-    env: 'environment profile: a file, or a profile name in the scenario\'s pack (default: the pack\'s own)',
-    auto: 'advance through every step by itself',
-    headless: 'accepted for clarity; `run` is always headless',
-    'dry-run': 'show every command exactly; run none',
-    rehearse: 'run probes and sources, but no action that changes anything',
-    json: 'print events as JSON lines instead of the timeline',
-    logs: 'print source log lines in the timeline',
-    pace: 'multiply every wait by this factor (0.25 = four times faster)',
-    'no-record': 'do not record the run',
-    record: 'recording file or directory (default $CHAOSDECK_RECORDINGS, else recordings/)',
-    report: 'write report.md and journal.json into this directory',
-    journal: 'write a Chaos Toolkit journal to this file',
-    yes: 'answer yes to confirmations (destructive steps on real environments)',
-    'hypothesis-strategy': 'default | before-method-only | after-method-only | during-method | continuously',
-    'rollback-strategy': 'default | always | never | deviated',
-    'skip-unsupported': 'with --auto, run even when some activities cannot run here',
-    'expect-timeout': 'deadline for expectations without `within` (default 30s)',
-    share: 'let followers join: prints http://HOST:PORT/?token=… and a QR code',
-    bind: 'address for --share (default 127.0.0.1:7777; anything else is reachable by others)',
-  },
+  optionHelp: runOptionHelp,
   async run(args, io) {
     const scenario = args.positionals[0];
     if (!scenario) {
