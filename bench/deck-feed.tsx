@@ -1,14 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DeckEvent } from '../src/engine/events';
 import { createViewStore } from '../src/engine/store';
-import { ScenarioSchema } from '../src/scenario/schema';
+import type { Scenario } from '../src/scenario/schema';
 import { createLineBatcher } from '../src/sources/batch';
 import { App } from '../src/ui/App';
 import { mountDeck } from '../src/ui/render';
 import { UNICODE_GLYPHS } from '../src/ui/theme/glyphs';
-import { parseTheme } from '../src/ui/theme/load';
+import { loadThemeCached } from '../src/ui/theme/cache';
 
 // The deck on a synthetic run, for the benchmarks (bench/deck.ts bundles it):
 //   node deck-feed.js RATE [STATS_FILE] [LIMIT]
@@ -18,19 +19,21 @@ import { parseTheme } from '../src/ui/theme/load';
 // stops feeding after that many lines (the deck keeps running).
 
 const [rate = '0', statsFile, limit] = process.argv.slice(2);
-feed(Number(rate), statsFile, limit === undefined ? Infinity : Number(limit));
+await feed(Number(rate), statsFile, limit === undefined ? Infinity : Number(limit));
 
-function feed(rate: number, statsFile: string | undefined, limit: number) {
+async function feed(rate: number, statsFile: string | undefined, limit: number) {
   const themesDir = join(process.env.CHAOSDECK_ROOT ?? process.cwd(), 'themes');
-  const theme = parseTheme('dark', readFileSync(join(themesDir, 'dark.yaml'), 'utf8'));
-  const scenario = ScenarioSchema.parse({
-    id: 'bench', title: 'Benchmark: a log flood', hypothesis: 'The deck keeps up.',
-    criteria: [{ name: 'latency', measure: 'p95', tolerance: { lt: 500 } }],
-    steps: [
-      { phase: 'baseline', title: 'Steady', notes: '# Flood\nLines arrive at **50,000/s**.\n- batched\n- bounded' },
-      { phase: 'inject', title: 'Inject', notes: 'More.' },
-    ],
-  });
+  // As the CLI does before its first frame: the resolved theme from the cache (a
+  // miss on the first run parses the YAML once), and the scenario as the engine
+  // hands it over, already parsed, in run.started; no YAML, no zod on this path.
+  const theme = await loadThemeCached('dark', themesDir, join(tmpdir(), 'chaosdeck-bench-theme-cache'));
+  const step = (phase: Scenario['steps'][number]['phase'], title: string, notes: string): Scenario['steps'][number] => ({ phase, title, notes, say: [], run: [], expect: [] });
+  const scenario: Scenario = {
+    id: 'bench', title: 'Benchmark: a log flood', hypothesis: 'The deck keeps up.', difficulty: 'medium', tags: [],
+    requirements: { root: false, binaries: [], drivers: [] }, targets: {}, steadyState: [], stopConditions: [], rollback: [],
+    criteria: [{ name: 'latency', measure: 'p95', window: 'run', aggregate: 'max', tolerance: { lt: 500 } }],
+    steps: [step('baseline', 'Steady', '# Flood\nLines arrive at **50,000/s**.\n- batched\n- bounded'), step('inject', 'Inject', 'More.')],
+  };
   const store = createViewStore();
   let t0 = Date.now();
   const emit = (event: Omit<DeckEvent, 't'>) => store.dispatch({ ...event, t: Date.now() - t0 } as DeckEvent);
