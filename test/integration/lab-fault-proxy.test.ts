@@ -87,6 +87,10 @@ describe('fault proxy: Toxiproxy-compatible API', () => {
     const port = await createProxy();
     expect((await call('POST', '/proxies', { name: 'shop', upstream: `127.0.0.1:${upstreamPort}` })).status).toBe(409);
     expect((await call('POST', '/proxies', { name: 'nameless' })).status).toBe(400);
+    // A body that is not JSON is the client's error, as in Toxiproxy: 400 with a reason, not 500.
+    const garbled = await fetch(`${apiUrl}/proxies`, { method: 'POST', body: '{"name": "shop",' });
+    expect(garbled.status).toBe(400);
+    expect(await garbled.json()).toEqual({ error: 'request body is not valid JSON', status: 400 });
     const list = (await call('GET', '/proxies')).body as Record<string, { enabled: boolean; toxics: unknown[] }>;
     expect(list.shop).toMatchObject({ name: 'shop', enabled: true, toxics: [], upstream: `127.0.0.1:${upstreamPort}` });
     expect((await call('GET', '/proxies/nope')).status).toBe(404);

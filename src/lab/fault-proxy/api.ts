@@ -1,6 +1,6 @@
 import type http from 'node:http';
-import { readJson, sendJson } from '../http';
-import { ProxyApiError, type ProxyCollection } from './collection';
+import { HttpError, readJson, sendError, sendJson } from '../http';
+import type { ProxyCollection } from './collection';
 
 // The HTTP API of the fault proxy, route for route Toxiproxy's (api.go):
 // /proxies, /proxies/{proxy}, /proxies/{proxy}/toxics[/{toxic}], /populate,
@@ -25,17 +25,16 @@ export async function handleToxiproxyApi(collection: ProxyCollection, request: h
     } else if (route === 'populate' && method === 'POST') {
       const body = await readJson(request);
       const list = Array.isArray(body) ? body : (body as { proxies?: unknown }).proxies;
-      if (!Array.isArray(list)) throw new ProxyApiError(400, 'expected a list of proxies');
+      if (!Array.isArray(list)) throw new HttpError(400, 'expected a list of proxies');
       const proxies = await collection.populate(list as Record<string, unknown>[]);
       sendJson(response, 201, { proxies: proxies.map((p) => p.view()) });
     } else if (route === 'proxies') {
       await proxies(collection, parts.slice(1), method, request, response);
     } else {
-      throw new ProxyApiError(405, 'method not allowed');
+      throw new HttpError(405, 'method not allowed');
     }
   } catch (error) {
-    const status = error instanceof ProxyApiError ? error.status : 500;
-    sendJson(response, status, { error: error instanceof Error ? error.message : String(error), status });
+    sendError(response, error);
   }
   return true;
 }
@@ -48,7 +47,7 @@ async function proxies(collection: ProxyCollection, parts: string[], method: str
       const proxy = await collection.create((await readJson(request)) as Record<string, unknown>);
       return sendJson(response, 201, proxy.view());
     }
-    throw new ProxyApiError(405, 'method not allowed');
+    throw new HttpError(405, 'method not allowed');
   }
   if (sub === undefined) {
     if (method === 'GET') return sendJson(response, 200, collection.get(proxyName).view());
@@ -60,13 +59,13 @@ async function proxies(collection: ProxyCollection, parts: string[], method: str
       await collection.remove(proxyName);
       return noContent(response);
     }
-    throw new ProxyApiError(405, 'method not allowed');
+    throw new HttpError(405, 'method not allowed');
   }
-  if (sub !== 'toxics') throw new ProxyApiError(404, 'not found');
+  if (sub !== 'toxics') throw new HttpError(404, 'not found');
   if (toxicName === undefined) {
     if (method === 'GET') return sendJson(response, 200, collection.get(proxyName).toxics);
     if (method === 'POST') return sendJson(response, 200, collection.addToxic(proxyName, await readJson(request)));
-    throw new ProxyApiError(405, 'method not allowed');
+    throw new HttpError(405, 'method not allowed');
   }
   if (method === 'GET') return sendJson(response, 200, collection.getToxic(proxyName, toxicName));
   if (method === 'POST' || method === 'PATCH') return sendJson(response, 200, collection.updateToxic(proxyName, toxicName, await readJson(request)));
@@ -74,7 +73,7 @@ async function proxies(collection: ProxyCollection, parts: string[], method: str
     collection.removeToxic(proxyName, toxicName);
     return noContent(response);
   }
-  throw new ProxyApiError(405, 'method not allowed');
+  throw new HttpError(405, 'method not allowed');
 }
 
 function noContent(response: http.ServerResponse): void {

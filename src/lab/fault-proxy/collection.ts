@@ -1,19 +1,10 @@
+import { HttpError } from '../http';
 import { FaultProxy, type ProxyView } from './proxy';
 import { isToxicType, parseAttributes, parseToxicCreate, parseToxicUpdate, type Toxic } from './toxics';
 
 // The set of proxies behind the API, with Toxiproxy's rules: unique names,
 // toxic names defaulting to `<type>_<stream>`, reset enabling every proxy and
-// removing every toxic. Errors carry the HTTP status Toxiproxy answers with.
-
-/** An API error with Toxiproxy's status code. */
-export class ProxyApiError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'ProxyApiError';
-    this.status = status;
-  }
-}
+// removing every toxic. Errors are HttpErrors carrying the status Toxiproxy answers with.
 
 /** Fields of a proxy create or update request. */
 export interface ProxyInput {
@@ -44,13 +35,13 @@ export class ProxyCollection {
 
   get(name: string): FaultProxy {
     const proxy = this.proxies.get(name);
-    if (!proxy) throw new ProxyApiError(404, 'proxy not found');
+    if (!proxy) throw new HttpError(404, 'proxy not found');
     return proxy;
   }
 
   async create(input: ProxyInput): Promise<FaultProxy> {
     const name = requireString(input.name, 'name');
-    if (this.proxies.has(name)) throw new ProxyApiError(409, 'proxy already exists');
+    if (this.proxies.has(name)) throw new HttpError(409, 'proxy already exists');
     const upstream = requireString(input.upstream, 'upstream');
     const listen = typeof input.listen === 'string' && input.listen !== '' ? input.listen : '127.0.0.1:0';
     const proxy = new FaultProxy(name, listen, upstream, this.onUpstreamError);
@@ -58,7 +49,7 @@ export class ProxyCollection {
       try {
         await proxy.start();
       } catch (error) {
-        throw new ProxyApiError(500, `listen ${listen}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new HttpError(500, `listen ${listen}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     this.proxies.set(name, proxy);
@@ -121,9 +112,9 @@ export class ProxyCollection {
     const proxy = this.get(proxyName);
     const parsed = { data: badRequestOnError(() => parseToxicCreate(body)) };
     const { type, stream, toxicity } = parsed.data;
-    if (!isToxicType(type)) throw new ProxyApiError(400, `invalid toxic type: ${type}`);
+    if (!isToxicType(type)) throw new HttpError(400, `invalid toxic type: ${type}`);
     const name = parsed.data.name ?? `${type}_${stream}`;
-    if (proxy.toxics.some((t) => t.name === name)) throw new ProxyApiError(409, 'toxic already exists');
+    if (proxy.toxics.some((t) => t.name === name)) throw new HttpError(409, 'toxic already exists');
     const toxic: Toxic = { name, type, stream, toxicity, attributes: attributesOrThrow(type, parsed.data.attributes) };
     proxy.setToxics([...proxy.toxics, toxic]);
     this.onChange(`toxic ${name} added to ${proxyName}: ${type} ${stream} ${JSON.stringify(toxic.attributes)} toxicity ${toxicity}`);
@@ -132,7 +123,7 @@ export class ProxyCollection {
 
   getToxic(proxyName: string, toxicName: string): Toxic {
     const toxic = this.get(proxyName).toxics.find((t) => t.name === toxicName);
-    if (!toxic) throw new ProxyApiError(404, 'toxic not found');
+    if (!toxic) throw new HttpError(404, 'toxic not found');
     return toxic;
   }
 
@@ -160,7 +151,7 @@ export class ProxyCollection {
 }
 
 function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new ProxyApiError(400, `missing required field: ${field}`);
+  if (typeof value !== 'string' || value === '') throw new HttpError(400, `missing required field: ${field}`);
   return value;
 }
 
@@ -168,7 +159,7 @@ function attributesOrThrow(type: Parameters<typeof parseAttributes>[0], attribut
   try {
     return parseAttributes(type, attributes);
   } catch (error) {
-    throw new ProxyApiError(400, `invalid attributes for ${type}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new HttpError(400, `invalid attributes for ${type}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -176,6 +167,6 @@ function badRequestOnError<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    throw new ProxyApiError(400, error instanceof Error ? error.message : String(error));
+    throw new HttpError(400, error instanceof Error ? error.message : String(error));
   }
 }
