@@ -43,13 +43,17 @@ export function createRedactor(values: Iterable<string> = []): Redactor {
   };
 }
 
-/** Redacts every string inside a JSON-safe value, returning a copy. */
-export function redactDeep<T>(value: T, redact: Redactor): T {
+/**
+ * Redacts every string inside a JSON-safe value, returning a copy. With
+ * `keys`, object keys are masked too (recordings, where a secret used as a
+ * map key must not reach disk either); the live bus leaves keys alone.
+ */
+export function redactDeep<T>(value: T, redact: Redactor, { keys = false }: { keys?: boolean } = {}): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact, { keys })) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redact);
+    for (const [k, v] of Object.entries(value)) out[keys ? redact(k) : k] = redactDeep(v, redact, { keys });
     return out as T;
   }
   return value;

@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, statSync, writeS
 import { dirname, extname, join, resolve } from 'node:path';
 import type { EventOf, EventSink } from '../engine/events';
 import { messageOf } from '../engine/errors';
-import type { Redactor } from '../engine/redact';
+import { redactDeep, type Redactor } from '../engine/redact';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader, type TerminalSize } from './format';
 
 // Writes a run's stream to disk as it happens: one synchronous write per event,
@@ -50,18 +50,6 @@ function freshPath(dir: string, base: string): string {
   return candidate;
 }
 
-/** Copies a JSON-safe value with every string — object keys too — passed through `redact`. */
-export function redactRecordValue<T>(value: T, redact: Redactor): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactRecordValue(v, redact)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[redact(k)] = redactRecordValue(v, redact);
-    return out as T;
-  }
-  return value;
-}
-
 /** The header for a run, from its `run.started` event. */
 export function headerFor(started: EventOf<'run.started'>, terminal: TerminalSize, chaosdeckVersion: string): RecordingHeader {
   const { scenario } = started;
@@ -88,7 +76,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   let isClosed = false;
 
   const writeLine = (value: unknown) => {
-    const bytes = Buffer.from(`${JSON.stringify(redactRecordValue(value, redact))}\n`, 'utf8');
+    const bytes = Buffer.from(`${JSON.stringify(redactDeep(value, redact, { keys: true }))}\n`, 'utf8');
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd!, bytes, offset);
   };
