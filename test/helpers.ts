@@ -6,12 +6,31 @@ import { join } from 'node:path';
 // Shared by tests: waiting on a condition with a deadline (never a fixed
 // sleep), temp dirs, and the built CLI as a real child process.
 
-/** Resolves when `predicate` holds; rejects with `message` after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, { timeoutMs = 10_000, intervalMs = 25, message = 'condition' } = {}): Promise<void> {
+/** How long and how often waitFor polls. */
+export interface WaitOptions {
+  readonly timeoutMs?: number;
+  readonly intervalMs?: number;
+  readonly message?: string;
+  /** Keep polling when the predicate throws (a service restarting); the last error is reported on timeout. */
+  readonly isRetryingErrors?: boolean;
+}
+
+/** Resolves with the predicate's first truthy value; rejects naming `message` after `timeoutMs`. */
+export async function waitFor<T>(
+  predicate: () => T | Promise<T>,
+  { timeoutMs = 10_000, intervalMs = 25, message = 'condition', isRetryingErrors = false }: WaitOptions = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    if (await predicate()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}`);
+    try {
+      const value = await predicate();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      if (!isRetryingErrors) throw error;
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

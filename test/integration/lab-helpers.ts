@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLab, stopLab, type LabClient, type LabEvent } from '../../src/lab/client';
+import { waitFor as sharedWaitFor, type WaitOptions } from '../helpers';
 
 // Shared by the lab's integration tests: a lab of real processes in a temp
 // state directory, waitFor with a deadline instead of sleeps, an event
@@ -38,20 +39,9 @@ export async function startTestLab(): Promise<TestLab> {
   };
 }
 
-/** Polls `predicate` until it returns a truthy value, or throws after `timeoutMs`. */
-export async function waitFor<T>(predicate: () => T | Promise<T>, { timeoutMs = 20_000, intervalMs = 50, message = 'condition' } = {}): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await predicate();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+/** The shared waitFor with the lab's patience: 20 s, and a service that errors while it restarts is polled again. */
+export function waitFor<T>(predicate: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
+  return sharedWaitFor(predicate, { timeoutMs: 20_000, intervalMs: 50, isRetryingErrors: true, ...options });
 }
 
 /** The value of one sample in Prometheus text (labels must all match); summed over the rest. */

@@ -11,6 +11,7 @@ import { inkOptions } from '../../src/ui/render';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/ui/theme/glyphs';
 import { parseTheme } from '../../src/ui/theme/load';
 import { LookProvider, type Look } from '../../src/ui/theme/context';
+import { waitFor as sharedWaitFor } from '../helpers';
 
 // Shared by the ui-* tests: a terminal of a given size that records what Ink
 // writes, a scenario and the events of a run through it, and a controller
@@ -103,13 +104,9 @@ export function mount(node: ReactNode, { columns = 80, rows = 24, look = lookFor
   };
 }
 
-/** Waits until `predicate` holds, checking after each turn of the loop; fails after `timeoutMs`. */
+/** The shared waitFor, polling every 5 ms for at most 2 s: a render takes a turn or two of the loop. */
 export async function waitFor(predicate: () => boolean, { timeoutMs = 2000, what = 'condition' } = {}): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await sharedWaitFor(predicate, { timeoutMs, intervalMs: 5, message: what });
 }
 
 /** A scenario with every phase, notes in Markdown, talking points, expectations and criteria. */
